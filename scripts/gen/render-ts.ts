@@ -106,7 +106,7 @@ export function renderErrors(model: BotocoreModel): string {
   const classes = exceptions.map(([name, shape]) => {
     const error = shape.error ?? {};
     const status = error.httpStatusCode ?? (shape.fault ? 500 : 400);
-    const senderFault = error.senderFault ?? !shape.fault;
+    const senderFault = error.senderFault ?? (shape.fault ? false : status < 500);
     const spec: string[] = [`code: ${JSON.stringify(name)}`];
     if (error.code && error.code !== name) spec.push(`queryCode: ${JSON.stringify(error.code)}`);
     spec.push(`status: ${status}`, `senderFault: ${senderFault}`);

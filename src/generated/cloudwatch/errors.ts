@@ -28,7 +28,7 @@ export class DashboardNotFoundError extends AwsError {
 
 export class InternalServiceFault extends AwsError {
   constructor(message: string, members: Partial<T.InternalServiceFault> = {}) {
-    super({ code: "InternalServiceFault", queryCode: "InternalServiceError", status: 500, senderFault: true }, message, members);
+    super({ code: "InternalServiceFault", queryCode: "InternalServiceError", status: 500, senderFault: false }, message, members);
   }
 }
 

@@ -40,7 +40,7 @@ export class ConflictException extends AwsError {
 
 export class DependencyTimeout extends AwsError {
   constructor(message: string, members: Partial<T.DependencyTimeout> = {}) {
-    super({ code: "DependencyTimeout", status: 504, senderFault: true }, message, members);
+    super({ code: "DependencyTimeout", status: 504, senderFault: false }, message, members);
   }
 }
 
@@ -82,13 +82,13 @@ export class IncorrectMountTargetState extends AwsError {
 
 export class InsufficientThroughputCapacity extends AwsError {
   constructor(message: string, members: Partial<T.InsufficientThroughputCapacity> = {}) {
-    super({ code: "InsufficientThroughputCapacity", status: 503, senderFault: true }, message, members);
+    super({ code: "InsufficientThroughputCapacity", status: 503, senderFault: false }, message, members);
   }
 }
 
 export class InternalServerError extends AwsError {
   constructor(message: string, members: Partial<T.InternalServerError> = {}) {
-    super({ code: "InternalServerError", status: 500, senderFault: true }, message, members);
+    super({ code: "InternalServerError", status: 500, senderFault: false }, message, members);
   }
 }
 

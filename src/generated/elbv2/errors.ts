@@ -88,7 +88,7 @@ export class DuplicateTrustStoreNameException extends AwsError {
 
 export class HealthUnavailableException extends AwsError {
   constructor(message: string, members: Partial<T.HealthUnavailableException> = {}) {
-    super({ code: "HealthUnavailableException", queryCode: "HealthUnavailable", status: 500, senderFault: true }, message, members);
+    super({ code: "HealthUnavailableException", queryCode: "HealthUnavailable", status: 500, senderFault: false }, message, members);
   }
 }
 
@@ -100,7 +100,7 @@ export class IncompatibleProtocolsException extends AwsError {
 
 export class InsufficientCapacityException extends AwsError {
   constructor(message: string, members: Partial<T.InsufficientCapacityException> = {}) {
-    super({ code: "InsufficientCapacityException", queryCode: "InsufficientCapacity", status: 500, senderFault: true }, message, members);
+    super({ code: "InsufficientCapacityException", queryCode: "InsufficientCapacity", status: 500, senderFault: false }, message, members);
   }
 }
 

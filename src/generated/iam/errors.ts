@@ -166,7 +166,7 @@ export class PasswordPolicyViolationException extends AwsError {
 
 export class PolicyEvaluationException extends AwsError {
   constructor(message: string, members: Partial<T.PolicyEvaluationException> = {}) {
-    super({ code: "PolicyEvaluationException", queryCode: "PolicyEvaluation", status: 500, senderFault: true }, message, members);
+    super({ code: "PolicyEvaluationException", queryCode: "PolicyEvaluation", status: 500, senderFault: false }, message, members);
   }
 }
 
@@ -190,7 +190,7 @@ export class ServiceAccessNotEnabledException extends AwsError {
 
 export class ServiceFailureException extends AwsError {
   constructor(message: string, members: Partial<T.ServiceFailureException> = {}) {
-    super({ code: "ServiceFailureException", queryCode: "ServiceFailure", status: 500, senderFault: true }, message, members);
+    super({ code: "ServiceFailureException", queryCode: "ServiceFailure", status: 500, senderFault: false }, message, members);
   }
 }
 

@@ -40,7 +40,7 @@ export class GroupSubscribedToTopicException extends AwsError {
 
 export class InternalServerErrorException extends AwsError {
   constructor(message: string, members: Partial<T.InternalServerErrorException> = {}) {
-    super({ code: "InternalServerErrorException", status: 500, senderFault: true }, message, members);
+    super({ code: "InternalServerErrorException", status: 500, senderFault: false }, message, members);
   }
 }
 
@@ -76,7 +76,7 @@ export class ReassignmentInProgressException extends AwsError {
 
 export class ServiceUnavailableException extends AwsError {
   constructor(message: string, members: Partial<T.ServiceUnavailableException> = {}) {
-    super({ code: "ServiceUnavailableException", status: 503, senderFault: true }, message, members);
+    super({ code: "ServiceUnavailableException", status: 503, senderFault: false }, message, members);
   }
 }
 

@@ -34,7 +34,7 @@ export class DisabledOperationException extends AwsError {
 
 export class InternalException extends AwsError {
   constructor(message: string, members: Partial<T.InternalException> = {}) {
-    super({ code: "InternalException", status: 500, senderFault: true }, message, members);
+    super({ code: "InternalException", status: 500, senderFault: false }, message, members);
   }
 }
 

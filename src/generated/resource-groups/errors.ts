@@ -16,7 +16,7 @@ export class ForbiddenException extends AwsError {
 
 export class InternalServerErrorException extends AwsError {
   constructor(message: string, members: Partial<T.InternalServerErrorException> = {}) {
-    super({ code: "InternalServerErrorException", status: 500, senderFault: true }, message, members);
+    super({ code: "InternalServerErrorException", status: 500, senderFault: false }, message, members);
   }
 }
 

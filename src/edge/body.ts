@@ -1,0 +1,53 @@
+/**
+ * Reads a request body into memory within a limit. A declared Content-Length past the limit is
+ * refused before a byte is read; a gzip body (`Content-Encoding: gzip`, which the newest SDKs
+ * send for CloudWatch PutMetricData) is inflated within the same limit.
+ */
+import type { IncomingMessage } from 'node:http';
+import { gunzip } from 'node:zlib';
+import { RequestEntityTooLarge, SerializationException } from '../errors/framework.js';
+
+export const emptyBody = Buffer.alloc(0);
+
+export function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(request.headers['content-length'] ?? Number.NaN);
+  if (declared > limit) return Promise.reject(new RequestEntityTooLarge(limit));
+  if (declared === 0) return Promise.resolve(emptyBody);
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    request.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        request.pause();
+        reject(new RequestEntityTooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => {
+      if (failed) return;
+      const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+      if (request.headers['content-encoding']?.toLowerCase() === 'gzip') inflate(body, limit).then(resolve, reject);
+      else resolve(body);
+    });
+    request.on('error', (error) => {
+      if (!failed) reject(error);
+      failed = true;
+    });
+  });
+}
+
+function inflate(body: Buffer, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    gunzip(body, { maxOutputLength: limit }, (error, inflated) => {
+      if (!error) resolve(inflated);
+      else if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+        reject(new RequestEntityTooLarge(limit));
+      else reject(new SerializationException('The request body is not valid gzip'));
+    });
+  });
+}

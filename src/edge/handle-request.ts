@@ -1,0 +1,140 @@
+/**
+ * The path of one request, top to bottom: control routes and CORS preflight; which service,
+ * protocol and operation (resolve); who is calling (SigV4 access key -> account) and where
+ * (region); parse and validate the input; dispatch to the provider; serialize the output or
+ * the error. Only the protocol's serializer writes bytes of an answer.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { newRequestId } from '../core/ids.js';
+import { dispatch } from '../dispatch.js';
+import { AwsError } from '../errors/aws-error.js';
+import { InternalFailure, NotImplemented } from '../errors/framework.js';
+import type { Nimbus } from '../nimbus.js';
+import { protocolFor } from '../protocol/index.js';
+import type { Operation, ServiceModel } from '../protocol/model-types.js';
+import type { HttpRequest, HttpResponse, ServerProtocol } from '../protocol/types.js';
+import { validateInput, validationStyle } from '../protocol/validate.js';
+import { regionFromHost } from '../resolve/region.js';
+import { type RequestShape, wireFamily } from '../resolve/resolve-service.js';
+import { credentialScope } from '../resolve/sigv4.js';
+import { emptyBody, readBody } from './body.js';
+import { handleControl, isControlPath } from './control-plane.js';
+import { preflight, writeResponse } from './respond.js';
+import { unresolvedResponse } from './unresolved.js';
+
+export async function handleRequest(nimbus: Nimbus, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = req.url ?? '/';
+  const mark = url.indexOf('?');
+  const path = mark >= 0 ? url.slice(0, mark) : url;
+  const query = mark >= 0 ? url.slice(mark + 1) : '';
+  let response: HttpResponse;
+  if (isControlPath(path)) response = await handleControl(nimbus, req, path, new URLSearchParams(query));
+  else if (req.method === 'OPTIONS' && req.headers.origin) response = preflight(req);
+  else response = await answer(nimbus, req, path, query);
+  writeResponse(req, res, response);
+}
+
+/** What the error serializer needs once the request got that far. */
+interface Target {
+  model: ServiceModel;
+  protocol: ServerProtocol;
+  operation?: Operation;
+}
+
+async function answer(nimbus: Nimbus, req: IncomingMessage, path: string, query: string): Promise<HttpResponse> {
+  const requestId = newRequestId();
+  const started = performance.now();
+  const method = req.method ?? 'GET';
+  const headers = req.headers as Record<string, string | undefined>;
+  const limit = nimbus.config.maxBodyBytes;
+  const scope = credentialScope(headers.authorization, query);
+  const shape: RequestShape = { method, path, query, host: headers.host ?? '', headers, signingName: scope?.service };
+  let body: Buffer | undefined;
+  let target: Target | undefined;
+  let label = `${method} ${path}`;
+  try {
+    if (!scope && method === 'POST' && wireFamily(shape) === 'query') {
+      // An unsigned query request (AssumeRoleWithWebIdentity) names its service only in the form.
+      body = await readBody(req, limit);
+      shape.form = new URLSearchParams(body.toString('utf8'));
+    }
+    const candidates = nimbus.resolver.resolve(shape);
+    if (candidates.length === 0) return unresolvedResponse(shape, requestId);
+
+    let resolved:
+      | { request: HttpRequest; model: ServiceModel; protocol: ServerProtocol; operation: Operation; modelName: string }
+      | undefined;
+    let firstError: unknown;
+    for (const candidate of candidates) {
+      const model = await nimbus.model(candidate.metadata.name);
+      const protocol = await protocolFor(candidate.metadata.name, candidate.protocol);
+      target ??= { model, protocol };
+      if (protocol.operationInBody && body === undefined) body = await readBody(req, limit);
+      const request: HttpRequest = { method, path, query, headers, body: body ?? emptyBody };
+      try {
+        const operation = protocol.resolveOperation(model, request);
+        resolved = { request, model, protocol, operation, modelName: candidate.metadata.name };
+        target = resolved;
+        break;
+      } catch (error) {
+        firstError ??= error;
+      }
+    }
+    if (!resolved) throw firstError;
+    const { request, model, protocol, operation, modelName } = resolved;
+    label = `${modelName}.${operation.name}`;
+
+    if (hasStreamingPayload(operation)) request.stream = req;
+    else if (body === undefined) request.body = await readBody(req, limit);
+
+    const caller = nimbus.credentials.resolveCaller(scope?.accessKeyId, nimbus.clock.now());
+    const region = scope?.region || regionFromHost(shape.host) || nimbus.config.defaultRegion;
+    const input = protocol.parseRequest(model, operation, request);
+    validateInput(operation.input, input, validationStyle(modelName, protocol.name));
+
+    const definition = nimbus.serviceForModel(modelName);
+    if (!definition) throw new NotImplemented(modelName, operation.name);
+    const service = await nimbus.service(definition);
+    const output = await dispatch(
+      service,
+      operation,
+      {
+        requestId,
+        service: definition.name,
+        operation: operation.name,
+        account: caller.account,
+        region,
+        partition: 'aws',
+        caller,
+      },
+      input,
+    );
+    const response = protocol.serializeOutput(model, operation, output ?? {}, { requestId });
+    nimbus.logger.debug(`${label} ${response.status} ${(performance.now() - started).toFixed(1)}ms`);
+    return response;
+  } catch (thrown) {
+    let error: AwsError;
+    if (thrown instanceof AwsError) error = thrown;
+    else {
+      nimbus.logger.error(`${label} failed: ${(thrown as Error)?.stack ?? String(thrown)}`);
+      error = new InternalFailure();
+    }
+    if (!target) return unresolvedResponse(shape, requestId, error);
+    const response = target.protocol.serializeError(target.model, target.operation, error, { requestId });
+    nimbus.logger.debug(`${label} ${response.status} ${error.code} ${(performance.now() - started).toFixed(1)}ms`);
+    return response;
+  }
+}
+
+const streaming = new WeakMap<Operation, boolean>();
+
+/** Whether an operation's input payload is a streaming blob (S3 PutObject): its body is not buffered. */
+function hasStreamingPayload(operation: Operation): boolean {
+  let known = streaming.get(operation);
+  if (known === undefined) {
+    const payload = operation.input?.payload ? operation.input.memberMap.get(operation.input.payload) : undefined;
+    known = Boolean(payload && payload.shape.type === 'blob' && (payload.shape.streaming || payload.streaming));
+    streaming.set(operation, known);
+  }
+  return known;
+}

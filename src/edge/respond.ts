@@ -1,0 +1,64 @@
+/** Writes an HttpResponse to node:http, buffered or streamed, with the CORS headers a browser needs. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { HttpResponse } from '../protocol/types.js';
+
+/** Headers a browser page may read from our responses (the SDKs in a browser need these). */
+const exposedHeaders = [
+  'x-amz-request-id',
+  'x-amzn-requestid',
+  'x-amzn-errortype',
+  'x-amz-id-2',
+  'x-amz-version-id',
+  'x-amz-delete-marker',
+  'x-amz-server-side-encryption',
+  'etag',
+  'date',
+].join(', ');
+
+export function corsHeaders(request: IncomingMessage): Record<string, string> | undefined {
+  const origin = request.headers.origin;
+  if (!origin) return undefined;
+  return {
+    'access-control-allow-origin': origin,
+    'access-control-allow-credentials': 'true',
+    'access-control-expose-headers': exposedHeaders,
+    vary: 'Origin',
+  };
+}
+
+/** The answer to a CORS preflight: anything a local page asks for is allowed. */
+export function preflight(request: IncomingMessage): HttpResponse {
+  return {
+    status: 200,
+    headers: {
+      ...corsHeaders(request),
+      'access-control-allow-methods': 'GET, PUT, POST, DELETE, HEAD, PATCH, OPTIONS',
+      'access-control-allow-headers': request.headers['access-control-request-headers'] ?? '*',
+      'access-control-max-age': '86400',
+      'content-length': '0',
+    },
+  };
+}
+
+export function writeResponse(request: IncomingMessage, res: ServerResponse, response: HttpResponse): void {
+  const cors = corsHeaders(request);
+  const headers = cors ? { ...response.headers, ...cors } : response.headers;
+  const body = response.body;
+  if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) {
+    const bytes = body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    const length = bytes?.length ?? 0;
+    if (!('content-length' in headers) && !('Content-Length' in headers)) headers['content-length'] = String(length);
+    res.writeHead(response.status, headers);
+    res.end(request.method === 'HEAD' ? undefined : bytes);
+    return;
+  }
+  res.writeHead(response.status, headers);
+  if (request.method === 'HEAD') {
+    (body as Readable).destroy();
+    res.end();
+    return;
+  }
+  (body as Readable).on('error', () => res.destroy());
+  (body as Readable).pipe(res);
+}

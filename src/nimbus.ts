@@ -1,0 +1,179 @@
+/**
+ * One running Nimbus: its state (database, blobs), its clock, the callers it knows, and the
+ * services and models it has loaded so far. Models and providers load on first use; reset and
+ * state import drop the loaded providers so that none keeps a stale view.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Clock } from './core/clock.js';
+import { createLogger, type Logger, type LogLevel } from './core/logger.js';
+import { serviceCatalog } from './generated/index.js';
+import { CredentialStore } from './identity/credentials.js';
+import { linkModel, type RawModel } from './protocol/model.js';
+import type { ServiceModel } from './protocol/model-types.js';
+import { ServiceResolver } from './resolve/resolve-service.js';
+import { serviceRegistry } from './services/registry.js';
+import type { Provider, ServiceDefinition, ServiceDeps, ServiceModule } from './services/service-types.js';
+import { type BlobStore, FileBlobStore, MemoryBlobStore } from './state/blob-store.js';
+import { Database } from './state/database.js';
+
+export interface NimbusConfig {
+  /** Where state lives; ignored when ephemeral. */
+  dataDir: string;
+  ephemeral: boolean;
+  logLevel: LogLevel;
+  /** The region of requests that carry none (unsigned, no region in the host). */
+  defaultRegion: string;
+  /** The largest request body read into memory, in bytes. */
+  maxBodyBytes: number;
+  /** `full` fsyncs every commit (power-loss safe); `normal` survives a killed process. */
+  durability: 'normal' | 'full';
+}
+
+export const defaultConfig: NimbusConfig = {
+  dataDir: '.nimbus',
+  ephemeral: false,
+  logLevel: 'info',
+  defaultRegion: 'us-east-1',
+  maxBodyBytes: 64 * 1024 * 1024,
+  durability: 'normal',
+};
+
+export interface LoadedService {
+  definition: ServiceDefinition;
+  module: ServiceModule;
+  provider: Provider;
+}
+
+const clockOffsetKey = 'clock.offsetMs';
+
+export class Nimbus {
+  readonly config: NimbusConfig;
+  readonly clock = new Clock();
+  readonly logger: Logger;
+  readonly db: Database;
+  readonly blobs: BlobStore;
+  readonly credentials: CredentialStore;
+  readonly resolver: ServiceResolver;
+  readonly services: readonly ServiceDefinition[] = serviceRegistry;
+  readonly #byModel = new Map<string, ServiceDefinition>();
+  readonly #models = new Map<string, Promise<ServiceModel>>();
+  #loaded = new Map<string, Promise<LoadedService>>();
+
+  constructor(config: Partial<NimbusConfig> = {}) {
+    this.config = { ...defaultConfig, ...config };
+    this.logger = createLogger(this.config.logLevel);
+    if (this.config.ephemeral) {
+      this.db = new Database(undefined);
+      this.blobs = new MemoryBlobStore();
+    } else {
+      const dir = resolve(this.config.dataDir);
+      mkdirSync(dir, { recursive: true });
+      this.config.dataDir = dir;
+      this.db = new Database(join(dir, 'nimbus.db'), { durability: this.config.durability });
+      this.blobs = new FileBlobStore(join(dir, 'blobs'));
+    }
+    const offset = Number(this.db.getMeta(clockOffsetKey) ?? 0);
+    if (offset) this.clock.setOffset(offset);
+    this.clock.onOffsetChange((ms) => this.db.setMeta(clockOffsetKey, String(ms)));
+    this.credentials = new CredentialStore(this.db);
+    for (const service of this.services) for (const model of service.models) this.#byModel.set(model, service);
+    this.resolver = new ServiceResolver(this.services);
+  }
+
+  /** The linked model of a model folder (`iam`, `sqs-query`), loaded once. */
+  model(name: string): Promise<ServiceModel> {
+    let model = this.#models.get(name);
+    if (!model) {
+      const metadata = serviceCatalog[name];
+      if (!metadata) return Promise.reject(new Error(`no model named ${name}`));
+      model = metadata.load().then((loaded) => linkModel(loaded.default as RawModel));
+      this.#models.set(name, model);
+    }
+    return model;
+  }
+
+  /** The Nimbus service that answers a model, if any does. */
+  serviceForModel(model: string): ServiceDefinition | undefined {
+    return this.#byModel.get(model);
+  }
+
+  /** A service's provider, created (and its store migrated) on first use. */
+  service(definition: ServiceDefinition): Promise<LoadedService> {
+    let loaded = this.#loaded.get(definition.name);
+    if (!loaded) {
+      loaded = definition.load().then((module) => {
+        if (module.migrations) this.db.migrate(definition.name, module.migrations);
+        return { definition, module, provider: module.createProvider(this.deps()) };
+      });
+      loaded.catch(() => this.#loaded.delete(definition.name));
+      this.#loaded.set(definition.name, loaded);
+    }
+    return loaded;
+  }
+
+  /** The names of the services whose providers are running. */
+  runningServices(): string[] {
+    return [...this.#loaded.keys()];
+  }
+
+  deps(): ServiceDeps {
+    return {
+      db: this.db,
+      blobs: this.blobs,
+      clock: this.clock,
+      credentials: this.credentials,
+      logger: this.logger,
+      provider: async (name) => {
+        const definition = this.services.find((service) => service.name === name);
+        if (!definition) throw new Error(`no service named ${name}`);
+        return (await this.service(definition)).provider;
+      },
+    };
+  }
+
+  /** Empties the state of one service, or of all (and the blobs and credentials with it). */
+  async reset(serviceName?: string): Promise<string[]> {
+    const targets = serviceName ? this.services.filter((s) => s.name === serviceName) : this.services;
+    if (serviceName && targets.length === 0) throw new Error(`no service named ${serviceName}`);
+    await this.#dropProviders(targets.map((s) => s.name));
+    if (serviceName) {
+      this.db.reset(serviceName);
+      this.credentials.deleteIssuedBy(serviceName);
+    } else {
+      this.db.reset();
+      await this.blobs.clear();
+    }
+    return targets.map((s) => s.name);
+  }
+
+  /** Loads every service so that all their tables exist (state import needs them). */
+  async loadAllServices(): Promise<void> {
+    await Promise.all(this.services.map((definition) => this.service(definition)));
+  }
+
+  async #dropProviders(names: string[]): Promise<void> {
+    for (const name of names) {
+      const loaded = this.#loaded.get(name);
+      if (!loaded) continue;
+      this.#loaded.delete(name);
+      try {
+        const provider = (await loaded).provider as { dispose?: () => void };
+        provider.dispose?.();
+      } catch {
+        // A provider that failed to load has nothing to dispose.
+      }
+    }
+  }
+
+  /** Drops every provider (state import replaces what they would have cached). */
+  async dropAllProviders(): Promise<void> {
+    await this.#dropProviders([...this.#loaded.keys()]);
+  }
+
+  async close(): Promise<void> {
+    await this.dropAllProviders();
+    this.clock.stop();
+    this.db.close();
+  }
+}

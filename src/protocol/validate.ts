@@ -1,0 +1,281 @@
+/**
+ * Validates an operation's input against its model before the provider sees it: required
+ * members, length and value ranges, patterns and enums, in the words AWS's front ends use:
+ *
+ *   1 validation error detected: Value 'x' at 'userName' failed to satisfy constraint:
+ *   Member must have length less than or equal to 64
+ *
+ * Paths name members with a lower-case first letter, list elements `name.N.member` (1-based),
+ * map values `name.key.member`; a list or map of scalars reports its element failures on the
+ * collection: `Member must satisfy constraint: [...]`, `Map value must satisfy constraint: [...]`.
+ * Evidence: shared/aws-reference/recorded-responses (lambda, apigateway, cloudwatch, sns,
+ * iam, kms snapshots) and dynalite's test suite. Each service's code and phrasing come from
+ * the one table below.
+ */
+import { ValidationException } from '../errors/common.js';
+import type { Shape } from './model-types.js';
+
+export interface ValidationStyle {
+  /** The error code: `ValidationException` (JSON, REST) or `ValidationError` (query). */
+  code: string;
+  /** IAM and sensitive members say `Value at 'x'` without the value. */
+  showValues: boolean;
+  /** IAM says `Member must satisfy enum value set` without the set. */
+  showEnumValues: boolean;
+  /** API Gateway names the input structure first: `createRestApiInput.name`. */
+  rootPrefix: boolean;
+}
+
+const defaultStyle: ValidationStyle = {
+  code: 'ValidationException',
+  showValues: true,
+  showEnumValues: true,
+  rootPrefix: false,
+};
+
+/**
+ * Per-service phrasing. Evidence: iam `test_invalid_update_parameters` ("Value at 'status'
+ * failed to satisfy constraint: Member must satisfy enum value set"), apigateway
+ * `createRestApiInput.endpointConfiguration.types`.
+ */
+const styles: Record<string, Partial<ValidationStyle>> = {
+  iam: { code: 'ValidationError', showValues: false, showEnumValues: false },
+  sts: { code: 'ValidationError' },
+  cloudwatch: { code: 'ValidationError' },
+  apigateway: { rootPrefix: true },
+};
+
+export function validationStyle(service: string, protocol: string): ValidationStyle {
+  const style = styles[service];
+  const code = protocol === 'query' ? 'ValidationError' : defaultStyle.code;
+  return { ...defaultStyle, code, ...style };
+}
+
+const maxListed = 10;
+
+/** Throws the service's validation error when `input` breaks its model's constraints. */
+export function validateInput(shape: Shape | undefined, input: unknown, style: ValidationStyle): void {
+  if (!shape || !hasConstraints(shape)) return;
+  const failures: string[] = [];
+  const root = style.rootPrefix ? lowerFirst(shape.name) : '';
+  checkStructure(shape, input as Record<string, unknown>, root, style, failures);
+  if (failures.length === 0) return;
+  const count = failures.length;
+  const heading = `${count} validation error${count === 1 ? '' : 's'} detected: `;
+  throw new ValidationException(heading + failures.slice(0, maxListed).join('; '), style.code);
+}
+
+function checkStructure(
+  shape: Shape,
+  value: Record<string, unknown> | undefined,
+  path: string,
+  style: ValidationStyle,
+  failures: string[],
+): void {
+  for (const member of shape.members) {
+    const memberValue = value?.[member.name];
+    const memberPath = path ? `${path}.${lowerFirst(member.name)}` : lowerFirst(member.name);
+    if (memberValue === undefined || memberValue === null) {
+      if (member.required)
+        failures.push(`Value null at '${memberPath}' failed to satisfy constraint: Member must not be null`);
+      continue;
+    }
+    if (!hasConstraints(member.shape)) continue;
+    checkValue(member.shape, memberValue, memberPath, style, failures);
+  }
+}
+
+function checkValue(shape: Shape, value: unknown, path: string, style: ValidationStyle, failures: string[]): void {
+  const own = constraintFailures(shape, value, style);
+  if (own.length > 0) failures.push(...own.map((text) => describe(shape, value, path, style, text)));
+  switch (shape.type) {
+    case 'structure':
+      checkStructure(shape, value as Record<string, unknown>, path, style, failures);
+      break;
+    case 'list': {
+      const element = shape.member?.shape;
+      if (!element || !hasConstraints(element) || !Array.isArray(value)) break;
+      if (element.type === 'structure' || element.type === 'list' || element.type === 'map') {
+        value.forEach((item, index) => {
+          if (item !== null && item !== undefined)
+            checkValue(element, item, `${path}.${index + 1}.member`, style, failures);
+        });
+      } else {
+        const inner = new Set<string>();
+        for (const item of value) for (const text of constraintFailures(element, item, style)) inner.add(text);
+        if (inner.size > 0) {
+          failures.push(
+            describe(shape, value, path, style, `Member must satisfy constraint: [${[...inner].join(', ')}]`),
+          );
+        }
+      }
+      break;
+    }
+    case 'map': {
+      if (typeof value !== 'object') break;
+      const entries = Object.entries(value as Record<string, unknown>);
+      const keyShape = shape.key?.shape;
+      const valueShape = shape.value?.shape;
+      if (keyShape && hasConstraints(keyShape)) {
+        const inner = new Set<string>();
+        for (const [key] of entries) for (const text of constraintFailures(keyShape, key, style)) inner.add(text);
+        if (inner.size > 0) {
+          failures.push(
+            describe(shape, value, path, style, `Map keys must satisfy constraint: [${[...inner].join(', ')}]`),
+          );
+        }
+      }
+      if (valueShape && hasConstraints(valueShape)) {
+        if (valueShape.type === 'structure' || valueShape.type === 'list' || valueShape.type === 'map') {
+          for (const [key, item] of entries) {
+            if (item !== null && item !== undefined)
+              checkValue(valueShape, item, `${path}.${key}.member`, style, failures);
+          }
+        } else {
+          const inner = new Set<string>();
+          for (const [, item] of entries)
+            for (const text of constraintFailures(valueShape, item, style)) inner.add(text);
+          if (inner.size > 0) {
+            failures.push(
+              describe(shape, value, path, style, `Map value must satisfy constraint: [${[...inner].join(', ')}]`),
+            );
+          }
+        }
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+function describe(shape: Shape, value: unknown, path: string, style: ValidationStyle, constraint: string): string {
+  const shown = style.showValues && !shape.sensitive ? `Value '${javaString(value, shape)}' at` : 'Value at';
+  return `${shown} '${path}' failed to satisfy constraint: ${constraint}`;
+}
+
+/** The constraints of the value itself (not of its elements) that it breaks. */
+function constraintFailures(shape: Shape, value: unknown, style: ValidationStyle): string[] {
+  const out: string[] = [];
+  if (value === null || value === undefined) return out;
+  let length: number | undefined;
+  if (typeof value === 'string' && (shape.type === 'string' || shape.type === 'character')) length = value.length;
+  else if (Array.isArray(value)) length = value.length;
+  else if (shape.type === 'blob' && value instanceof Uint8Array) length = value.byteLength;
+  else if (shape.type === 'map' && typeof value === 'object') length = Object.keys(value).length;
+
+  if (length !== undefined) {
+    if (shape.min !== undefined && length < shape.min)
+      out.push(`Member must have length greater than or equal to ${shape.min}`);
+    if (shape.max !== undefined && length > shape.max)
+      out.push(`Member must have length less than or equal to ${shape.max}`);
+  } else if (typeof value === 'number') {
+    if (shape.min !== undefined && value < shape.min)
+      out.push(`Member must have value greater than or equal to ${shape.min}`);
+    if (shape.max !== undefined && value > shape.max)
+      out.push(`Member must have value less than or equal to ${shape.max}`);
+  }
+  if (typeof value === 'string') {
+    if (shape.pattern !== undefined) {
+      const regex = compiledPattern(shape);
+      if (regex && !regex.test(value)) out.push(`Member must satisfy regular expression pattern: ${shape.pattern}`);
+    }
+    if (shape.enum && !shape.enum.includes(value)) {
+      out.push(
+        style.showEnumValues
+          ? `Member must satisfy enum value set: [${shape.enum.join(', ')}]`
+          : 'Member must satisfy enum value set',
+      );
+    }
+  }
+  return out;
+}
+
+const constrained = new WeakMap<Shape, boolean>();
+
+/** Whether a shape or anything below it carries a constraint (cached; recursive shapes are safe). */
+function hasConstraints(shape: Shape): boolean {
+  const known = constrained.get(shape);
+  if (known !== undefined) return known;
+  constrained.set(shape, false);
+  let result =
+    shape.min !== undefined || shape.max !== undefined || shape.pattern !== undefined || shape.enum !== undefined;
+  if (!result) {
+    if (shape.type === 'structure') {
+      result = shape.members.some((member) => member.required || hasConstraints(member.shape));
+    } else if (shape.type === 'list') result = shape.member ? hasConstraints(shape.member.shape) : false;
+    else if (shape.type === 'map') {
+      result =
+        (shape.key ? hasConstraints(shape.key.shape) : false) ||
+        (shape.value ? hasConstraints(shape.value.shape) : false);
+    }
+  }
+  constrained.set(shape, result);
+  return result;
+}
+
+const patterns = new WeakMap<Shape, RegExp | null>();
+
+/** Java's POSIX classes, which JavaScript lacks. */
+const posixClasses: Record<string, string> = {
+  Alpha: 'A-Za-z',
+  Digit: '0-9',
+  Alnum: 'A-Za-z0-9',
+  Upper: 'A-Z',
+  Lower: 'a-z',
+  Punct: '!-\\/:-@\\[-`{-~',
+  XDigit: '0-9A-Fa-f',
+  Space: ' \\t\\n\\x0B\\f\\r',
+  Print: '\\x20-\\x7E',
+  Graph: '\\x21-\\x7E',
+  ASCII: '\\x00-\\x7F',
+};
+
+/**
+ * The model's pattern as a JavaScript regex matching the whole value, as AWS's (Java) front
+ * ends match it. A pattern JavaScript cannot compile is not checked rather than guessed at.
+ */
+function compiledPattern(shape: Shape): RegExp | null {
+  const cached = patterns.get(shape);
+  if (cached !== undefined) return cached;
+  const source = (shape.pattern ?? '').replace(/\\p\{(\w+)\}/g, (whole, name: string) => {
+    const posix = posixClasses[name];
+    return posix ? `[${posix}]` : whole;
+  });
+  let regex: RegExp | null = null;
+  for (const flags of ['u', '']) {
+    try {
+      regex = new RegExp(`^(?:${source})$`, flags);
+      break;
+    } catch {
+      regex = null;
+    }
+  }
+  patterns.set(shape, regex);
+  return regex;
+}
+
+function lowerFirst(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}
+
+/** A value as Java's toString would print it in AWS's messages (`2.0` for a double 2). */
+function javaString(value: unknown, shape: Shape | undefined): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'number') {
+    const floating = shape?.type === 'double' || shape?.type === 'float';
+    return floating && Number.isInteger(value) ? `${value}.0` : String(value);
+  }
+  if (Array.isArray(value)) return `[${value.map((item) => javaString(item, shape?.member?.shape)).join(', ')}]`;
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array)
+    return `java.nio.HeapByteBuffer[pos=0 lim=${value.byteLength} cap=${value.byteLength}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value).map(([key, item]) => {
+      const itemShape = shape?.type === 'map' ? shape.value?.shape : shape?.memberMap.get(key)?.shape;
+      return `${shape?.type === 'map' ? key : lowerFirst(key)}=${javaString(item, itemShape)}`;
+    });
+    return `{${entries.join(', ')}}`;
+  }
+  return String(value);
+}

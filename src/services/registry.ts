@@ -1,0 +1,9 @@
+/**
+ * Every service Nimbus implements: one line each. A definition holds only its name, models
+ * and resolution hints; its provider loads on first use.
+ */
+import { iam } from './iam/index.js';
+import type { ServiceDefinition } from './service-types.js';
+import { sts } from './sts/index.js';
+
+export const serviceRegistry: readonly ServiceDefinition[] = [iam, sts];

@@ -1,0 +1,72 @@
+/**
+ * What a service is to the rest of Nimbus. `services/<name>/index.ts` exports a
+ * ServiceDefinition: the resolution hints (small, read at start-up) and a `load()` that
+ * imports the provider module on first use, so that start-up does not grow with the number
+ * of services.
+ */
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import type { Caller, CredentialStore } from '../identity/credentials.js';
+import type { BlobStore } from '../state/blob-store.js';
+import type { Database, Migration } from '../state/database.js';
+
+/** Where the resolver may find a service beyond the SigV4 scope, target header and Action. */
+export interface ServiceHints {
+  /** Host names that name this service (`{bucket}.s3.localhost`, `sqs.us-east-1.localhost`). */
+  hosts?: RegExp[];
+  /** Path prefixes of unsigned REST requests (`/2015-03-31/functions`). */
+  pathPrefixes?: string[];
+}
+
+export interface ServiceDefinition {
+  /** The service's name in Nimbus: health, reset and state use it (`sts`, `iam`, `sqs`). */
+  name: string;
+  /** The model folders this service answers (`sqs` answers `sqs` and `sqs-query`). */
+  models: string[];
+  /** IAM, CloudFront, Route 53: one state for all regions. */
+  global?: boolean;
+  hints?: ServiceHints;
+  load: () => Promise<ServiceModule>;
+}
+
+/** What a provider module exports. */
+export interface ServiceModule {
+  /** Operation name -> provider method name, from the generated `operations.ts`. */
+  operations: Readonly<Record<string, string>>;
+  /** The store schema, applied before the provider first runs. */
+  migrations?: readonly Migration[];
+  createProvider(deps: ServiceDeps): Provider;
+}
+
+/**
+ * A provider: methods named by the operation table, each `(ctx, input) => output`, and
+ * optionally `dispose()`, which stops its timers and background work (on stop, reset and state
+ * import).
+ */
+export type Provider = object;
+
+/** What a provider is given: state, time, identity and the other services, never HTTP. */
+export interface ServiceDeps {
+  db: Database;
+  blobs: BlobStore;
+  clock: Clock;
+  credentials: CredentialStore;
+  logger: Logger;
+  /**
+   * Another service's provider, for in-process calls between services (STS asks IAM for a
+   * role). The caller narrows it to the interface that service exports for the purpose.
+   */
+  provider(name: string): Promise<Provider>;
+}
+
+/** The request as a provider sees it. */
+export interface RequestContext {
+  requestId: string;
+  /** The Nimbus service name (`sqs`) and the operation (`SendMessage`). */
+  service: string;
+  operation: string;
+  account: string;
+  region: string;
+  partition: 'aws';
+  caller: Caller;
+}

@@ -1,0 +1,158 @@
+/**
+ * The one embedded database: better-sqlite3 in WAL mode, one file in the data directory (or in
+ * memory with --ephemeral). Every store's tables live here, named `<owner>_<table>` so that
+ * reset and export can find them by owner; schema changes are numbered migrations per owner.
+ *
+ * Durability: a request's writes are one transaction, committed before the response is
+ * written. In WAL mode a committed transaction is in the WAL file (the OS page cache) when
+ * `COMMIT` returns, so it survives `kill -9` of the server; `synchronous = FULL` (the
+ * `--durability full` option) also fsyncs each commit, for power loss.
+ * https://www.sqlite.org/wal.html, https://www.sqlite.org/pragma.html#pragma_synchronous
+ */
+import BetterSqlite3 from 'better-sqlite3';
+
+export type Statement = BetterSqlite3.Statement;
+export type SqlValue = string | number | bigint | Buffer | null;
+
+export interface Migration {
+  /** 1, 2, 3...: applied in order, each once. */
+  version: number;
+  sql: string;
+}
+
+export interface TableDump {
+  columns: string[];
+  rows: SqlValue[][];
+}
+
+export class Database {
+  readonly sqlite: BetterSqlite3.Database;
+  readonly #statements = new Map<string, Statement>();
+  readonly #owners = new Map<string, number>();
+
+  constructor(file: string | undefined, options: { durability?: 'normal' | 'full' } = {}) {
+    this.sqlite = new BetterSqlite3(file ?? ':memory:');
+    if (file) {
+      this.sqlite.pragma('journal_mode = WAL');
+      this.sqlite.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+    }
+    this.sqlite.pragma('foreign_keys = ON');
+    this.sqlite.exec(
+      'CREATE TABLE IF NOT EXISTS _migrations (owner TEXT PRIMARY KEY, version INTEGER NOT NULL);' +
+        'CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);',
+    );
+    for (const row of this.sqlite.prepare('SELECT owner, version FROM _migrations').all() as Array<{
+      owner: string;
+      version: number;
+    }>) {
+      this.#owners.set(row.owner, row.version);
+    }
+  }
+
+  /** Brings an owner's tables to its newest schema; each migration runs once, in a transaction. */
+  migrate(owner: string, migrations: readonly Migration[]): void {
+    let current = this.#owners.get(owner) ?? 0;
+    for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (migration.version <= current) continue;
+      this.sqlite.transaction(() => {
+        this.sqlite.exec(migration.sql);
+        this.sqlite
+          .prepare(
+            'INSERT INTO _migrations (owner, version) VALUES (?, ?) ON CONFLICT (owner) DO UPDATE SET version = excluded.version',
+          )
+          .run(owner, migration.version);
+      })();
+      current = migration.version;
+      this.#owners.set(owner, current);
+    }
+  }
+
+  /** The schema version of every owner that has tables here. */
+  schemaVersions(): Record<string, number> {
+    return Object.fromEntries(this.#owners);
+  }
+
+  /** A prepared statement, made once per SQL text. */
+  prepare(sql: string): Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.sqlite.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Runs `work` in one transaction (nested calls become savepoints). */
+  transaction<T>(work: () => T): T {
+    return this.sqlite.transaction(work)();
+  }
+
+  getMeta(key: string): string | undefined {
+    const row = this.prepare('SELECT value FROM _meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.prepare(
+      'INSERT INTO _meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ).run(key, value);
+  }
+
+  /** The tables an owner's migrations made (every table named `<owner>_...`). */
+  tablesOf(owner?: string): string[] {
+    const rows = this.prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    ).all() as Array<{ name: string }>;
+    const prefix = owner === undefined ? undefined : `${tableOwner(owner)}_`;
+    return rows.map((row) => row.name).filter((name) => prefix === undefined || name.startsWith(prefix));
+  }
+
+  /** Deletes every row of an owner's tables, or of all tables; the schema stays. */
+  reset(owner?: string): void {
+    const tables = this.tablesOf(owner);
+    this.transaction(() => {
+      this.sqlite.pragma('defer_foreign_keys = ON');
+      for (const table of tables) this.sqlite.exec(`DELETE FROM "${table}"`);
+    });
+  }
+
+  /** Every row of every table, for /_nimbus/state. */
+  dump(): Record<string, TableDump> {
+    const out: Record<string, TableDump> = {};
+    for (const table of this.tablesOf()) {
+      const statement = this.sqlite.prepare(`SELECT * FROM "${table}"`).raw(true);
+      const columns = statement.columns().map((column) => column.name);
+      out[table] = { columns, rows: statement.all() as SqlValue[][] };
+    }
+    return out;
+  }
+
+  /** Replaces the rows of the dumped tables (all tables are emptied first). */
+  restore(tables: Record<string, TableDump>): void {
+    const known = new Set(this.tablesOf());
+    for (const name of Object.keys(tables)) {
+      if (!known.has(name)) throw new Error(`unknown table ${name}`);
+    }
+    this.transaction(() => {
+      this.sqlite.pragma('defer_foreign_keys = ON');
+      for (const table of known) this.sqlite.exec(`DELETE FROM "${table}"`);
+      for (const [table, dump] of Object.entries(tables)) {
+        if (dump.rows.length === 0) continue;
+        const columns = dump.columns.map((column) => `"${column.replace(/"/g, '""')}"`).join(', ');
+        const placeholders = dump.columns.map(() => '?').join(', ');
+        const insert = this.sqlite.prepare(`INSERT INTO "${table}" (${columns}) VALUES (${placeholders})`);
+        for (const row of dump.rows) insert.run(...row);
+      }
+    });
+  }
+
+  close(): void {
+    this.#statements.clear();
+    if (this.sqlite.open) this.sqlite.close();
+  }
+}
+
+/** `cognito-idp` -> `cognito_idp`: an owner's name as a table prefix. */
+export function tableOwner(owner: string): string {
+  return owner.replace(/[^A-Za-z0-9]/g, '_');
+}
