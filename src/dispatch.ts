@@ -10,12 +10,8 @@ import type { RequestContext } from './services/service-types.js';
 
 type ProviderMethod = (ctx: RequestContext, input: unknown) => unknown;
 
-export async function dispatch(
-  service: LoadedService,
-  operation: Operation,
-  ctx: RequestContext,
-  input: unknown,
-): Promise<unknown> {
+/** The provider's answer: a value, or a promise of one (the caller awaits only the latter). */
+export function dispatch(service: LoadedService, operation: Operation, ctx: RequestContext, input: unknown): unknown {
   const methodName = service.module.operations[operation.name];
   const method = methodName ? (service.provider as Record<string, unknown>)[methodName] : undefined;
   if (typeof method !== 'function') throw new NotImplemented(service.definition.name, operation.name);

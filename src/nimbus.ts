@@ -58,6 +58,9 @@ export class Nimbus {
   readonly services: readonly ServiceDefinition[] = serviceRegistry;
   readonly #byModel = new Map<string, ServiceDefinition>();
   readonly #models = new Map<string, Promise<ServiceModel>>();
+  /** Models and services that have finished loading, so that the hot path need not await them. */
+  readonly #readyModels = new Map<string, ServiceModel>();
+  readonly #readyServices = new Map<string, LoadedService>();
   #loaded = new Map<string, Promise<LoadedService>>();
 
   constructor(config: Partial<NimbusConfig> = {}) {
@@ -87,10 +90,24 @@ export class Nimbus {
     if (!model) {
       const metadata = serviceCatalog[name];
       if (!metadata) return Promise.reject(new Error(`no model named ${name}`));
-      model = metadata.load().then((loaded) => linkModel(loaded.default as RawModel));
+      model = metadata.load().then((loaded) => {
+        const linked = linkModel(loaded.default as RawModel);
+        this.#readyModels.set(name, linked);
+        return linked;
+      });
       this.#models.set(name, model);
     }
     return model;
+  }
+
+  /** The linked model if it has loaded already, without a turn of the event loop. */
+  readyModel(name: string): ServiceModel | undefined {
+    return this.#readyModels.get(name);
+  }
+
+  /** The service's provider if it is running already, without a turn of the event loop. */
+  readyService(definition: ServiceDefinition): LoadedService | undefined {
+    return this.#readyServices.get(definition.name);
   }
 
   /** The Nimbus service that answers a model, if any does. */
@@ -102,10 +119,14 @@ export class Nimbus {
   service(definition: ServiceDefinition): Promise<LoadedService> {
     let loaded = this.#loaded.get(definition.name);
     if (!loaded) {
-      loaded = definition.load().then((module) => {
+      const pending: Promise<LoadedService> = definition.load().then((module) => {
         if (module.migrations) this.db.migrate(definition.name, module.migrations);
-        return { definition, module, provider: module.createProvider(this.deps()) };
+        const service = { definition, module, provider: module.createProvider(this.deps()) };
+        // Only if it was not dropped (reset) while loading.
+        if (this.#loaded.get(definition.name) === pending) this.#readyServices.set(definition.name, service);
+        return service;
       });
+      loaded = pending;
       loaded.catch(() => this.#loaded.delete(definition.name));
       this.#loaded.set(definition.name, loaded);
     }
@@ -157,6 +178,7 @@ export class Nimbus {
       const loaded = this.#loaded.get(name);
       if (!loaded) continue;
       this.#loaded.delete(name);
+      this.#readyServices.delete(name);
       try {
         const provider = (await loaded).provider as { dispose?: () => void };
         provider.dispose?.();

@@ -10,7 +10,7 @@ import { dispatch } from '../dispatch.js';
 import { AwsError } from '../errors/aws-error.js';
 import { InternalFailure, NotImplemented } from '../errors/framework.js';
 import type { Nimbus } from '../nimbus.js';
-import { protocolFor } from '../protocol/index.js';
+import { protocolFor, readyProtocol } from '../protocol/index.js';
 import type { Operation, ServiceModel } from '../protocol/model-types.js';
 import type { HttpRequest, HttpResponse, ServerProtocol } from '../protocol/types.js';
 import { validateInput, validationStyle } from '../protocol/validate.js';
@@ -43,7 +43,8 @@ interface Target {
 
 async function answer(nimbus: Nimbus, req: IncomingMessage, path: string, query: string): Promise<HttpResponse> {
   const requestId = newRequestId();
-  const started = performance.now();
+  const debug = nimbus.logger.level === 'debug';
+  const started = debug ? performance.now() : 0;
   const method = req.method ?? 'GET';
   const headers = req.headers as Record<string, string | undefined>;
   const limit = nimbus.config.maxBodyBytes;
@@ -66,8 +67,9 @@ async function answer(nimbus: Nimbus, req: IncomingMessage, path: string, query:
       | undefined;
     let firstError: unknown;
     for (const candidate of candidates) {
-      const model = await nimbus.model(candidate.metadata.name);
-      const protocol = await protocolFor(candidate.metadata.name, candidate.protocol);
+      const name = candidate.metadata.name;
+      const model = nimbus.readyModel(name) ?? (await nimbus.model(name));
+      const protocol = readyProtocol(name, candidate.protocol) ?? (await protocolFor(name, candidate.protocol));
       target ??= { model, protocol };
       if (protocol.operationInBody && body === undefined) body = await readBody(req, limit);
       const request: HttpRequest = { method, path, query, headers, body: body ?? emptyBody };
@@ -94,8 +96,8 @@ async function answer(nimbus: Nimbus, req: IncomingMessage, path: string, query:
 
     const definition = nimbus.serviceForModel(modelName);
     if (!definition) throw new NotImplemented(modelName, operation.name);
-    const service = await nimbus.service(definition);
-    const output = await dispatch(
+    const service = nimbus.readyService(definition) ?? (await nimbus.service(definition));
+    let output = dispatch(
       service,
       operation,
       {
@@ -109,8 +111,9 @@ async function answer(nimbus: Nimbus, req: IncomingMessage, path: string, query:
       },
       input,
     );
+    if (output instanceof Promise) output = await output;
     const response = protocol.serializeOutput(model, operation, output ?? {}, { requestId });
-    nimbus.logger.debug(`${label} ${response.status} ${(performance.now() - started).toFixed(1)}ms`);
+    if (debug) nimbus.logger.debug(`${label} ${response.status} ${(performance.now() - started).toFixed(1)}ms`);
     return response;
   } catch (thrown) {
     let error: AwsError;
@@ -121,7 +124,9 @@ async function answer(nimbus: Nimbus, req: IncomingMessage, path: string, query:
     }
     if (!target) return unresolvedResponse(shape, requestId, error);
     const response = target.protocol.serializeError(target.model, target.operation, error, { requestId });
-    nimbus.logger.debug(`${label} ${response.status} ${error.code} ${(performance.now() - started).toFixed(1)}ms`);
+    if (debug) {
+      nimbus.logger.debug(`${label} ${response.status} ${error.code} ${(performance.now() - started).toFixed(1)}ms`);
+    }
     return response;
   }
 }

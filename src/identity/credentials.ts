@@ -110,12 +110,22 @@ function fromRow(row: CredentialRow): CredentialRecord {
 
 const twelveDigits = /^\d{12}$/;
 
+/** How many access keys the cache remembers before it starts again (each entry is small). */
+const cacheLimit = 10_000;
+
 export class CredentialStore {
   readonly #db: Database;
+  /**
+   * Every request resolves its access key, and most carry the same few (`test`), so lookups are
+   * remembered, misses too. Every write below goes through this class and updates the cache;
+   * a reset or state import clears it.
+   */
+  readonly #cache = new Map<string, CredentialRecord | null>();
 
   constructor(db: Database) {
     this.#db = db;
     db.migrate('identity', identityMigrations);
+    db.onReplaced(() => this.#cache.clear());
   }
 
   /** The principal behind an access key at time `now` (ms); throws ExpiredToken / InvalidClientTokenId. */
@@ -136,10 +146,17 @@ export class CredentialStore {
   }
 
   get(accessKeyId: string): CredentialRecord | undefined {
+    const cached = this.#cache.get(accessKeyId);
+    if (cached !== undefined) return cached ?? undefined;
     const row = this.#db.prepare('SELECT * FROM identity_credentials WHERE access_key_id = ?').get(accessKeyId) as
       | CredentialRow
       | undefined;
-    return row ? fromRow(row) : undefined;
+    const record = row ? fromRow(row) : undefined;
+    // Inside a transaction the row may yet be rolled back: remember only what is committed.
+    if (this.#db.sqlite.inTransaction) return record;
+    if (this.#cache.size >= cacheLimit) this.#cache.clear();
+    this.#cache.set(accessKeyId, record ?? null);
+    return record;
   }
 
   /** The account an access key id belongs to (STS GetAccessKeyInfo), whether or not it is still valid. */
@@ -149,6 +166,7 @@ export class CredentialStore {
   }
 
   put(record: CredentialRecord): void {
+    this.#cache.delete(record.accessKeyId);
     this.#db
       .prepare(
         `INSERT INTO identity_credentials (access_key_id, secret_access_key, session_token, account, principal_arn,
@@ -183,20 +201,24 @@ export class CredentialStore {
   }
 
   setStatus(accessKeyId: string, status: 'Active' | 'Inactive'): void {
+    this.#cache.delete(accessKeyId);
     this.#db.prepare('UPDATE identity_credentials SET status = ? WHERE access_key_id = ?').run(status, accessKeyId);
   }
 
   delete(accessKeyId: string): void {
+    this.#cache.delete(accessKeyId);
     this.#db.prepare('DELETE FROM identity_credentials WHERE access_key_id = ?').run(accessKeyId);
   }
 
   /** Forgets every credential a service issued (when that service is reset). */
   deleteIssuedBy(source: string): void {
+    this.#cache.clear();
     this.#db.prepare('DELETE FROM identity_credentials WHERE source = ?').run(source);
   }
 
   /** Renames the user a set of keys belongs to (IAM UpdateUser with NewUserName). */
   renameUser(account: string, userName: string, newUserName: string, newArn: string): void {
+    this.#cache.clear();
     this.#db
       .prepare(
         "UPDATE identity_credentials SET user_name = ?, principal_arn = ? WHERE account = ? AND user_name = ? AND kind = 'user'",

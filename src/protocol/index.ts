@@ -20,6 +20,12 @@ const families: Record<string, Loader> = {
 const quirks: Record<string, Partial<Record<string, Loader>>> = {};
 
 const loaded = new Map<string, Promise<ServerProtocol>>();
+const ready = new Map<string, ServerProtocol>();
+
+/** The protocol if it has loaded already (the hot path), else undefined: then await protocolFor. */
+export function readyProtocol(model: string, protocol: string): ServerProtocol | undefined {
+  return ready.get(quirks[model]?.[protocol] ? `${model}/${protocol}` : protocol);
+}
 
 /** The protocol a model is spoken in, with that model's quirks. */
 export function protocolFor(model: string, protocol: string): Promise<ServerProtocol> {
@@ -29,7 +35,10 @@ export function protocolFor(model: string, protocol: string): Promise<ServerProt
   if (!instance) {
     const load = quirk ?? (Object.hasOwn(families, protocol) ? families[protocol] : undefined);
     if (!load) return Promise.reject(new Error(`no protocol named ${protocol}`));
-    instance = load();
+    instance = load().then((made) => {
+      ready.set(key, made);
+      return made;
+    });
     loaded.set(key, instance);
   }
   return instance;

@@ -45,10 +45,17 @@ const styles: Record<string, Partial<ValidationStyle>> = {
   apigateway: { rootPrefix: true },
 };
 
+const madeStyles = new Map<string, ValidationStyle>();
+
 export function validationStyle(service: string, protocol: string): ValidationStyle {
-  const style = styles[service];
-  const code = protocol === 'query' ? 'ValidationError' : defaultStyle.code;
-  return { ...defaultStyle, code, ...style };
+  const key = `${service} ${protocol}`;
+  let made = madeStyles.get(key);
+  if (!made) {
+    const code = protocol === 'query' ? 'ValidationError' : defaultStyle.code;
+    made = { ...defaultStyle, code, ...styles[service] };
+    madeStyles.set(key, made);
+  }
+  return made;
 }
 
 const maxListed = 10;

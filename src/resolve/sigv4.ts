@@ -19,13 +19,22 @@ export interface CredentialScope {
 }
 
 function parseCredential(credential: string): CredentialScope {
-  const parts = credential.split('/');
-  if (parts.length >= 5) {
-    // The access key id never contains '/', but keep everything before the last four parts.
-    const [date, region, service] = parts.slice(-4);
-    return { accessKeyId: parts.slice(0, -4).join('/'), date, region, service };
+  // `AKID/date/region/service/aws4_request`: read from the end, since only the key id could
+  // ever hold a '/' (it never does in practice). Hot path: indexOf, not split.
+  const terminator = credential.lastIndexOf('/');
+  const serviceStart = terminator > 0 ? credential.lastIndexOf('/', terminator - 1) : -1;
+  const regionStart = serviceStart > 0 ? credential.lastIndexOf('/', serviceStart - 1) : -1;
+  const dateStart = regionStart > 0 ? credential.lastIndexOf('/', regionStart - 1) : -1;
+  if (dateStart < 0) {
+    const slash = credential.indexOf('/');
+    return { accessKeyId: slash < 0 ? credential : credential.slice(0, slash) };
   }
-  return { accessKeyId: parts[0] ?? '' };
+  return {
+    accessKeyId: credential.slice(0, dateStart),
+    date: credential.slice(dateStart + 1, regionStart),
+    region: credential.slice(regionStart + 1, serviceStart),
+    service: credential.slice(serviceStart + 1, terminator),
+  };
 }
 
 /** The scope of a request, from its Authorization header or presigned query; undefined when unsigned. */

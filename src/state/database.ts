@@ -29,6 +29,7 @@ export class Database {
   readonly sqlite: BetterSqlite3.Database;
   readonly #statements = new Map<string, Statement>();
   readonly #owners = new Map<string, number>();
+  readonly #replacedListeners: Array<() => void> = [];
 
   constructor(file: string | undefined, options: { durability?: 'normal' | 'full' } = {}) {
     this.sqlite = new BetterSqlite3(file ?? ':memory:');
@@ -65,6 +66,18 @@ export class Database {
       current = migration.version;
       this.#owners.set(owner, current);
     }
+  }
+
+  /**
+   * Called after rows change behind the stores' backs (reset, state import), so that a store
+   * that keeps a cache in memory can drop it.
+   */
+  onReplaced(listener: () => void): void {
+    this.#replacedListeners.push(listener);
+  }
+
+  #replaced(): void {
+    for (const listener of this.#replacedListeners) listener();
   }
 
   /** The schema version of every owner that has tables here. */
@@ -114,6 +127,7 @@ export class Database {
       this.sqlite.pragma('defer_foreign_keys = ON');
       for (const table of tables) this.sqlite.exec(`DELETE FROM "${table}"`);
     });
+    this.#replaced();
   }
 
   /** Every row of every table, for /_nimbus/state. */
@@ -144,6 +158,7 @@ export class Database {
         for (const row of dump.rows) insert.run(...row);
       }
     });
+    this.#replaced();
   }
 
   close(): void {

@@ -10,7 +10,7 @@
  * Access keys are not here: they live in the CredentialStore (src/identity/credentials.ts), where
  * every request's caller is resolved.
  */
-import type { Database, Migration, SqlValue } from '../../state/database.js';
+import type { Database, Migration, SqlValue, Statement } from '../../state/database.js';
 
 export const iamMigrations: Migration[] = [
   {
@@ -251,11 +251,29 @@ type EntityTable = 'iam_users' | 'iam_groups' | 'iam_roles' | 'iam_instance_prof
 /** The table of each owner kind. */
 const ownerTables: Record<OwnerKind, EntityTable> = { user: 'iam_users', group: 'iam_groups', role: 'iam_roles' };
 
+/** How many entity rows the read cache keeps before it starts again. */
+const cachedRowLimit = 10_000;
+
 export class IamStore {
   readonly #db: Database;
+  /**
+   * Entity rows by table, account and name: IAM is read far more than written (every STS call
+   * and every Terraform plan reads roles and policies), and a row lookup costs more than the
+   * rest of a GetRole. Every write in this class goes through #write, which empties the cache;
+   * rows read inside a transaction are not kept, since it may yet roll back. Rows are never
+   * mutated by their readers.
+   */
+  readonly #rows = new Map<string, EntityRow | null>();
 
   constructor(db: Database) {
     this.#db = db;
+    db.onReplaced(() => this.#rows.clear());
+  }
+
+  /** A statement that writes: the read cache forgets everything first. */
+  #write(sql: string): Statement {
+    this.#rows.clear();
+    return this.#db.prepare(sql);
   }
 
   /** Runs `work` in one transaction: every multi-statement write goes through here. */
@@ -266,9 +284,9 @@ export class IamStore {
   /** Inserts a row whose keys are its column names (the SQL text, and so the statement, is one per table). */
   #insert(table: string, row: object): void {
     const columns = Object.keys(row);
-    this.#db
-      .prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)
-      .run(...(Object.values(row) as SqlValue[]));
+    this.#write(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(
+      ...(Object.values(row) as SqlValue[]),
+    );
   }
 
   #count(sql: string, ...params: SqlValue[]): number {
@@ -283,7 +301,7 @@ export class IamStore {
 
   /** The account's IAM record, made on first use (its creation date is the root user's). */
   account(account: string, now: number): AccountRow {
-    this.#db.prepare('INSERT OR IGNORE INTO iam_accounts (account, created_at) VALUES (?, ?)').run(account, now);
+    this.#write('INSERT OR IGNORE INTO iam_accounts (account, created_at) VALUES (?, ?)').run(account, now);
     return this.#db.prepare('SELECT * FROM iam_accounts WHERE account = ?').get(account) as AccountRow;
   }
 
@@ -292,7 +310,7 @@ export class IamStore {
   }
 
   setAccountAlias(account: string, alias: string | null): void {
-    this.#db.prepare('UPDATE iam_accounts SET alias = ? WHERE account = ?').run(alias, account);
+    this.#write('UPDATE iam_accounts SET alias = ? WHERE account = ?').run(alias, account);
   }
 
   // Named entities: users, groups, roles, instance profiles, managed policies
@@ -302,8 +320,16 @@ export class IamStore {
   }
 
   find<Row extends EntityRow>(table: EntityTable, account: string, nameKey: string): Row | undefined {
+    const key = `${table}\u0000${account}\u0000${nameKey}`;
+    const cached = this.#rows.get(key);
+    if (cached !== undefined) return (cached ?? undefined) as Row | undefined;
     const sql = `SELECT * FROM ${table} WHERE account = ? AND name_key = ?`;
-    return this.#db.prepare(sql).get(account, nameKey) as Row | undefined;
+    const row = this.#db.prepare(sql).get(account, nameKey) as Row | undefined;
+    if (!this.#db.sqlite.inTransaction) {
+      if (this.#rows.size >= cachedRowLimit) this.#rows.clear();
+      this.#rows.set(key, row ?? null);
+    }
+    return row;
   }
 
   findById<Row extends EntityRow>(table: EntityTable, account: string, id: string): Row | undefined {
@@ -328,37 +354,46 @@ export class IamStore {
   }
 
   remove(table: EntityTable, account: string, id: string): void {
-    this.#db.prepare(`DELETE FROM ${table} WHERE account = ? AND id = ?`).run(account, id);
+    this.#write(`DELETE FROM ${table} WHERE account = ? AND id = ?`).run(account, id);
   }
 
   setTags(table: EntityTable, account: string, id: string, tags: string): void {
-    this.#db.prepare(`UPDATE ${table} SET tags = ? WHERE account = ? AND id = ?`).run(tags, account, id);
+    this.#write(`UPDATE ${table} SET tags = ? WHERE account = ? AND id = ?`).run(tags, account, id);
   }
 
   /** A user's or role's permissions boundary (a policy ARN), or none. */
   setBoundary(table: 'iam_users' | 'iam_roles', account: string, id: string, boundary: string | null): void {
-    this.#db.prepare(`UPDATE ${table} SET boundary = ? WHERE account = ? AND id = ?`).run(boundary, account, id);
+    this.#write(`UPDATE ${table} SET boundary = ? WHERE account = ? AND id = ?`).run(boundary, account, id);
   }
 
   /** A new name or path for a user or group (its key and ARN follow). */
   rename(table: 'iam_users' | 'iam_groups', row: EntityRow, name: string, path: string, arn: string): void {
-    this.#db
-      .prepare(`UPDATE ${table} SET name = ?, name_key = ?, path = ?, arn = ? WHERE account = ? AND id = ?`)
-      .run(name, name.toLowerCase(), path, arn, row.account, row.id);
+    this.#write(`UPDATE ${table} SET name = ?, name_key = ?, path = ?, arn = ? WHERE account = ? AND id = ?`).run(
+      name,
+      name.toLowerCase(),
+      path,
+      arn,
+      row.account,
+      row.id,
+    );
   }
 
   // Group members
 
   addMember(account: string, groupId: string, userId: string): void {
-    this.#db
-      .prepare('INSERT OR IGNORE INTO iam_group_members (account, group_id, user_id) VALUES (?, ?, ?)')
-      .run(account, groupId, userId);
+    this.#write('INSERT OR IGNORE INTO iam_group_members (account, group_id, user_id) VALUES (?, ?, ?)').run(
+      account,
+      groupId,
+      userId,
+    );
   }
 
   removeMember(account: string, groupId: string, userId: string): void {
-    this.#db
-      .prepare('DELETE FROM iam_group_members WHERE account = ? AND group_id = ? AND user_id = ?')
-      .run(account, groupId, userId);
+    this.#write('DELETE FROM iam_group_members WHERE account = ? AND group_id = ? AND user_id = ?').run(
+      account,
+      groupId,
+      userId,
+    );
   }
 
   isMember(account: string, groupId: string, userId: string): boolean {
@@ -395,24 +430,25 @@ export class IamStore {
   // Roles
 
   updateRole(account: string, id: string, description: string | null, maxSessionDuration: number): void {
-    this.#db
-      .prepare('UPDATE iam_roles SET description = ?, max_session_duration = ? WHERE account = ? AND id = ?')
-      .run(description, maxSessionDuration, account, id);
+    this.#write('UPDATE iam_roles SET description = ?, max_session_duration = ? WHERE account = ? AND id = ?').run(
+      description,
+      maxSessionDuration,
+      account,
+      id,
+    );
   }
 
   setTrustPolicy(account: string, id: string, document: string): void {
-    this.#db.prepare('UPDATE iam_roles SET trust_policy = ? WHERE account = ? AND id = ?').run(document, account, id);
+    this.#write('UPDATE iam_roles SET trust_policy = ? WHERE account = ? AND id = ?').run(document, account, id);
   }
 
   // Inline policies
 
   putInlinePolicy(account: string, kind: OwnerKind, ownerId: string, name: string, document: string): void {
-    this.#db
-      .prepare(
-        `INSERT INTO iam_inline_policies (account, owner_kind, owner_id, name, document) VALUES (?, ?, ?, ?, ?)
+    this.#write(
+      `INSERT INTO iam_inline_policies (account, owner_kind, owner_id, name, document) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (account, owner_kind, owner_id, name) DO UPDATE SET document = excluded.document`,
-      )
-      .run(account, kind, ownerId, name, document);
+    ).run(account, kind, ownerId, name, document);
   }
 
   /** Every inline policy of one entity, or the one named: name and document. */
@@ -444,23 +480,21 @@ export class IamStore {
     const sql = `DELETE FROM iam_inline_policies WHERE account = ? AND owner_kind = ? AND owner_id = ?
                  ${name === undefined ? '' : 'AND name = ?'}`;
     const params: SqlValue[] = name === undefined ? [account, kind, ownerId] : [account, kind, ownerId, name];
-    this.#db.prepare(sql).run(...params);
+    this.#write(sql).run(...params);
   }
 
   // Managed policies and their versions
 
   /** The version numbers a policy gives next and holds as default, and when it last changed. */
   updatePolicyVersions(account: string, id: string, defaultVersion: number, nextVersion: number, updatedAt: number) {
-    this.#db
-      .prepare(
-        'UPDATE iam_policies SET default_version = ?, next_version = ?, updated_at = ? WHERE account = ? AND id = ?',
-      )
-      .run(defaultVersion, nextVersion, updatedAt, account, id);
+    this.#write(
+      'UPDATE iam_policies SET default_version = ?, next_version = ?, updated_at = ? WHERE account = ? AND id = ?',
+    ).run(defaultVersion, nextVersion, updatedAt, account, id);
   }
 
   deletePolicy(account: string, nameKey: string): void {
-    this.#db.prepare('DELETE FROM iam_policy_versions WHERE account = ? AND policy_key = ?').run(account, nameKey);
-    this.#db.prepare('DELETE FROM iam_policies WHERE account = ? AND name_key = ?').run(account, nameKey);
+    this.#write('DELETE FROM iam_policy_versions WHERE account = ? AND policy_key = ?').run(account, nameKey);
+    this.#write('DELETE FROM iam_policies WHERE account = ? AND name_key = ?').run(account, nameKey);
   }
 
   /**
@@ -504,9 +538,11 @@ export class IamStore {
   }
 
   deletePolicyVersion(account: string, policyKey: string, version: number): void {
-    this.#db
-      .prepare('DELETE FROM iam_policy_versions WHERE account = ? AND policy_key = ? AND version = ?')
-      .run(account, policyKey, version);
+    this.#write('DELETE FROM iam_policy_versions WHERE account = ? AND policy_key = ? AND version = ?').run(
+      account,
+      policyKey,
+      version,
+    );
   }
 
   countPolicyVersions(account: string): number {
@@ -516,9 +552,9 @@ export class IamStore {
   // Managed policy attachments
 
   attach(account: string, kind: OwnerKind, ownerId: string, policyArn: string): void {
-    this.#db
-      .prepare('INSERT OR IGNORE INTO iam_attachments (account, owner_kind, owner_id, policy_arn) VALUES (?, ?, ?, ?)')
-      .run(account, kind, ownerId, policyArn);
+    this.#write(
+      'INSERT OR IGNORE INTO iam_attachments (account, owner_kind, owner_id, policy_arn) VALUES (?, ?, ?, ?)',
+    ).run(account, kind, ownerId, policyArn);
   }
 
   /** Detaches one policy, or all of an entity's. */
@@ -526,7 +562,7 @@ export class IamStore {
     const sql = `DELETE FROM iam_attachments WHERE account = ? AND owner_kind = ? AND owner_id = ?
                  ${policyArn === undefined ? '' : 'AND policy_arn = ?'}`;
     const params: SqlValue[] = policyArn === undefined ? [account, kind, ownerId] : [account, kind, ownerId, policyArn];
-    this.#db.prepare(sql).run(...params);
+    this.#write(sql).run(...params);
   }
 
   isAttached(account: string, kind: OwnerKind, ownerId: string, policyArn: string): boolean {
@@ -577,9 +613,7 @@ export class IamStore {
   // Instance profiles
 
   setInstanceProfileRole(account: string, id: string, roleId: string | null): void {
-    this.#db
-      .prepare('UPDATE iam_instance_profiles SET role_id = ? WHERE account = ? AND id = ?')
-      .run(roleId, account, id);
+    this.#write('UPDATE iam_instance_profiles SET role_id = ? WHERE account = ? AND id = ?').run(roleId, account, id);
   }
 
   /** One page of the instance profiles holding a role, in name order. */
@@ -590,9 +624,10 @@ export class IamStore {
   }
 
   removeRoleFromInstanceProfiles(account: string, roleId: string): void {
-    this.#db
-      .prepare('UPDATE iam_instance_profiles SET role_id = NULL WHERE account = ? AND role_id = ?')
-      .run(account, roleId);
+    this.#write('UPDATE iam_instance_profiles SET role_id = NULL WHERE account = ? AND role_id = ?').run(
+      account,
+      roleId,
+    );
   }
 
   // OpenID Connect providers
@@ -614,13 +649,13 @@ export class IamStore {
 
   /** Replaces a provider's client ids, thumbprints and tags (the row as read, with changes). */
   updateOidcProvider(row: OidcProviderRow): void {
-    this.#db
-      .prepare('UPDATE iam_oidc_providers SET client_ids = ?, thumbprints = ?, tags = ? WHERE account = ? AND arn = ?')
-      .run(row.client_ids, row.thumbprints, row.tags, row.account, row.arn);
+    this.#write(
+      'UPDATE iam_oidc_providers SET client_ids = ?, thumbprints = ?, tags = ? WHERE account = ? AND arn = ?',
+    ).run(row.client_ids, row.thumbprints, row.tags, row.account, row.arn);
   }
 
   deleteOidcProvider(account: string, arn: string): void {
-    this.#db.prepare('DELETE FROM iam_oidc_providers WHERE account = ? AND arn = ?').run(account, arn);
+    this.#write('DELETE FROM iam_oidc_providers WHERE account = ? AND arn = ?').run(account, arn);
   }
 
   countOidcProviders(account: string): number {
