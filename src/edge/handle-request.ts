@@ -30,7 +30,7 @@ export async function handleRequest(nimbus: Nimbus, req: IncomingMessage, res: S
   let response: HttpResponse;
   if (isControlPath(path)) response = await handleControl(nimbus, req, path, new URLSearchParams(query));
   else if (req.method === 'OPTIONS' && req.headers.origin) response = preflight(req);
-  else response = await answer(nimbus, req, path, query);
+  else response = await answer(nimbus, req, res, path, query);
   writeResponse(req, res, response);
 }
 
@@ -41,7 +41,13 @@ interface Target {
   operation?: Operation;
 }
 
-async function answer(nimbus: Nimbus, req: IncomingMessage, path: string, query: string): Promise<HttpResponse> {
+async function answer(
+  nimbus: Nimbus,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  query: string,
+): Promise<HttpResponse> {
   const requestId = newRequestId();
   const debug = nimbus.logger.level === 'debug';
   const started = debug ? performance.now() : 0;
@@ -108,6 +114,8 @@ async function answer(nimbus: Nimbus, req: IncomingMessage, path: string, query:
         region,
         partition: 'aws',
         caller,
+        endpoint: `http://${shape.host || '127.0.0.1'}`,
+        onClientGone: (listener) => clientGone(res, listener),
       },
       input,
     );
@@ -129,6 +137,15 @@ async function answer(nimbus: Nimbus, req: IncomingMessage, path: string, query:
     }
     return response;
   }
+}
+
+/** `res` closes when the answer is written or the connection drops; only the latter counts. */
+function clientGone(res: ServerResponse, listener: () => void): () => void {
+  const onClose = (): void => {
+    if (!res.writableFinished) listener();
+  };
+  res.once('close', onClose);
+  return () => res.off('close', onClose);
 }
 
 const streaming = new WeakMap<Operation, boolean>();

@@ -48,9 +48,31 @@ export class SignatureDoesNotMatch extends AwsError {
   }
 }
 
-/** A request parameter with a value AWS rejects outside model validation (query services). */
+/**
+ * A request parameter with a value AWS rejects outside model validation. Query responses name
+ * it `InvalidParameterValue`; JSON services that kept their query codes (SQS) answer
+ * `__type: InvalidParameterValueException` with `x-amzn-query-error: InvalidParameterValue;Sender`
+ * (shared/aws-reference/recorded-responses/services/sqs/test_sqs.snapshot.json, QueryErrorCode).
+ */
 export class InvalidParameterValue extends AwsError {
   constructor(message: string) {
-    super({ code: 'InvalidParameterValue', status: 400, senderFault: true }, message);
+    super(
+      { code: 'InvalidParameterValueException', queryCode: 'InvalidParameterValue', status: 400, senderFault: true },
+      message,
+    );
+  }
+}
+
+/**
+ * A required parameter that is missing (or, for SQS, empty): `MissingParameter` in query
+ * responses, `MissingRequiredParameterException` in JSON ones (same evidence as above:
+ * test_send_empty_message, test_posting_to_fifo_requires_deduplicationid_group_id).
+ */
+export class MissingParameter extends AwsError {
+  constructor(parameter: string) {
+    super(
+      { code: 'MissingRequiredParameterException', queryCode: 'MissingParameter', status: 400, senderFault: true },
+      `The request must contain the parameter ${parameter}.`,
+    );
   }
 }

@@ -17,7 +17,9 @@ const families: Record<string, Loader> = {
 };
 
 /** Quirks by model name, then protocol: `{ s3: { 'rest-xml': async () => new S3RestXmlProtocol() } }`. */
-const quirks: Record<string, Partial<Record<string, Loader>>> = {};
+const quirks: Record<string, Partial<Record<string, Loader>>> = {
+  'sqs-query': { query: async () => new (await import('./query/sqs.js')).SqsQueryProtocol() },
+};
 
 const loaded = new Map<string, Promise<ServerProtocol>>();
 const ready = new Map<string, ServerProtocol>();

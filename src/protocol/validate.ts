@@ -12,7 +12,7 @@
  * iam, kms snapshots) and dynalite's test suite. Each service's code and phrasing come from
  * the one table below.
  */
-import { ValidationException } from '../errors/common.js';
+import { MissingParameter, ValidationException } from '../errors/common.js';
 import type { Shape } from './model-types.js';
 
 export interface ValidationStyle {
@@ -24,6 +24,16 @@ export interface ValidationStyle {
   showEnumValues: boolean;
   /** API Gateway names the input structure first: `createRestApiInput.name`. */
   rootPrefix: boolean;
+  /**
+   * SQS checks no enum in its front end: its provider answers unknown attribute names in its
+   * own words (`InvalidAttributeName: Unknown Attribute X.`).
+   */
+  checkEnums: boolean;
+  /**
+   * SQS answers a missing required member with `MissingParameter: The request must contain the
+   * parameter X.` instead of a validation error listing it.
+   */
+  missingAsParameter: boolean;
 }
 
 const defaultStyle: ValidationStyle = {
@@ -31,6 +41,8 @@ const defaultStyle: ValidationStyle = {
   showValues: true,
   showEnumValues: true,
   rootPrefix: false,
+  checkEnums: true,
+  missingAsParameter: false,
 };
 
 /**
@@ -43,6 +55,8 @@ const styles: Record<string, Partial<ValidationStyle>> = {
   sts: { code: 'ValidationError' },
   cloudwatch: { code: 'ValidationError' },
   apigateway: { rootPrefix: true },
+  sqs: { checkEnums: false, missingAsParameter: true },
+  'sqs-query': { checkEnums: false, missingAsParameter: true },
 };
 
 const madeStyles = new Map<string, ValidationStyle>();
@@ -83,6 +97,7 @@ function checkStructure(
     const memberValue = value?.[member.name];
     const memberPath = path ? `${path}.${lowerFirst(member.name)}` : lowerFirst(member.name);
     if (memberValue === undefined || memberValue === null) {
+      if (member.required && style.missingAsParameter) throw new MissingParameter(member.name);
       if (member.required)
         failures.push(`Value null at '${memberPath}' failed to satisfy constraint: Member must not be null`);
       continue;
@@ -187,7 +202,7 @@ function constraintFailures(shape: Shape, value: unknown, style: ValidationStyle
       const regex = compiledPattern(shape);
       if (regex && !regex.test(value)) out.push(`Member must satisfy regular expression pattern: ${shape.pattern}`);
     }
-    if (shape.enum && !shape.enum.includes(value)) {
+    if (shape.enum && style.checkEnums && !shape.enum.includes(value)) {
       out.push(
         style.showEnumValues
           ? `Member must satisfy enum value set: [${shape.enum.join(', ')}]`

@@ -4,6 +4,7 @@
  */
 import { iam } from './iam/index.js';
 import type { ServiceDefinition } from './service-types.js';
+import { sqs } from './sqs/index.js';
 import { sts } from './sts/index.js';
 
-export const serviceRegistry: readonly ServiceDefinition[] = [iam, sts];
+export const serviceRegistry: readonly ServiceDefinition[] = [iam, sqs, sts];

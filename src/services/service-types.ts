@@ -69,4 +69,14 @@ export interface RequestContext {
   region: string;
   partition: 'aws';
   caller: Caller;
+  /**
+   * The base URL the client addressed (`http://localhost:4566`, `http://sqs.us-east-1.localhost:4566`),
+   * for the URLs AWS hands out that name its own endpoint (SQS queue URLs).
+   */
+  endpoint: string;
+  /**
+   * Runs `listener` if the client goes away before the answer is written; returns a function
+   * that stops listening. A long poll uses it to free its waiter.
+   */
+  onClientGone(listener: () => void): () => void;
 }

@@ -1,0 +1,558 @@
+/**
+ * The only SQL of SQS. Queues are rows scoped by account and region; messages are rows of one
+ * table whose indexes answer every hot question without a scan:
+ *
+ * - `sqs_messages_visible (queue_id, visible_at, receive_count)`: "what can be received now"
+ *   is a range from the start, and "how many are not visible" a range from `now` on, which
+ *   covers only the messages in flight or delayed, never the whole backlog; receive_count in
+ *   the index tells in-flight from delayed without reading rows.
+ * - `sqs_messages_by_group (queue_id, group_id, seq)`: a FIFO group's messages in order.
+ * - `sqs_messages_expiring (expires_at)`: retention, swept at the clock's next deadline.
+ * - `sqs_groups`: each FIFO group with messages, by its oldest message (`head_seq`), so that a
+ *   FIFO receive walks groups in send order and skips the locked ones (groups with a message
+ *   in flight, found from the not-visible range) without grouping the whole backlog.
+ *
+ * Each queue keeps a running count of its messages, so ApproximateNumberOfMessages is that
+ * count less the not-visible range. Times are epoch milliseconds of the Nimbus clock.
+ */
+import type { Database, Migration, Statement } from '../../state/database.js';
+
+export const sqsMigrations: Migration[] = [
+  {
+    version: 1,
+    sql: `
+    CREATE TABLE sqs_queues (
+      id INTEGER PRIMARY KEY,
+      account TEXT NOT NULL,
+      region TEXT NOT NULL,
+      name TEXT NOT NULL,
+      fifo INTEGER NOT NULL,
+      attributes TEXT NOT NULL,
+      tags TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      modified_at INTEGER NOT NULL,
+      purged_at INTEGER,
+      message_count INTEGER NOT NULL DEFAULT 0,
+      next_sequence INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE UNIQUE INDEX sqs_queues_by_name ON sqs_queues (account, region, name);
+
+    CREATE TABLE sqs_deleted_queues (
+      account TEXT NOT NULL,
+      region TEXT NOT NULL,
+      name TEXT NOT NULL,
+      deleted_at INTEGER NOT NULL,
+      PRIMARY KEY (account, region, name)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE sqs_messages (
+      seq INTEGER PRIMARY KEY,
+      queue_id INTEGER NOT NULL,
+      message_id TEXT NOT NULL,
+      body TEXT NOT NULL,
+      md5_body TEXT NOT NULL,
+      attributes TEXT,
+      md5_attributes TEXT,
+      system_attributes TEXT,
+      md5_system_attributes TEXT,
+      sender_id TEXT NOT NULL,
+      sent_at INTEGER NOT NULL,
+      visible_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL,
+      receive_count INTEGER NOT NULL DEFAULT 0,
+      first_received_at INTEGER,
+      receipt TEXT,
+      group_id TEXT,
+      dedup_id TEXT,
+      sequence_number TEXT,
+      source_arn TEXT
+    );
+    CREATE INDEX sqs_messages_visible ON sqs_messages (queue_id, visible_at, receive_count);
+    CREATE INDEX sqs_messages_by_group ON sqs_messages (queue_id, group_id, seq) WHERE group_id IS NOT NULL;
+    CREATE INDEX sqs_messages_expiring ON sqs_messages (expires_at);
+
+    CREATE TABLE sqs_groups (
+      queue_id INTEGER NOT NULL,
+      group_id TEXT NOT NULL,
+      head_seq INTEGER NOT NULL,
+      PRIMARY KEY (queue_id, group_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX sqs_groups_by_head ON sqs_groups (queue_id, head_seq);
+
+    CREATE TABLE sqs_dedup (
+      queue_id INTEGER NOT NULL,
+      scope_key TEXT NOT NULL,
+      message_id TEXT NOT NULL,
+      sequence_number TEXT,
+      expires_at INTEGER NOT NULL,
+      PRIMARY KEY (queue_id, scope_key)
+    ) WITHOUT ROWID;
+    CREATE INDEX sqs_dedup_expiring ON sqs_dedup (expires_at);
+
+    CREATE TABLE sqs_move_tasks (
+      task_handle TEXT PRIMARY KEY,
+      account TEXT NOT NULL,
+      region TEXT NOT NULL,
+      source_arn TEXT NOT NULL,
+      destination_arn TEXT,
+      max_per_second INTEGER,
+      status TEXT NOT NULL,
+      moved INTEGER NOT NULL DEFAULT 0,
+      to_move INTEGER NOT NULL,
+      failure_reason TEXT,
+      started_at INTEGER NOT NULL
+    );
+    CREATE INDEX sqs_move_tasks_by_source ON sqs_move_tasks (account, region, source_arn, started_at);
+    `,
+  },
+];
+
+export interface QueueRow {
+  id: number;
+  account: string;
+  region: string;
+  name: string;
+  fifo: number;
+  /** JSON of the queue's settable attributes, as strings. */
+  attributes: string;
+  /** JSON of its tags. */
+  tags: string;
+  created_at: number;
+  modified_at: number;
+  purged_at: number | null;
+}
+
+export interface MessageRow {
+  seq: number;
+  queue_id: number;
+  message_id: string;
+  body: string;
+  md5_body: string;
+  /** JSON of the message attributes (binary values base64), or null. */
+  attributes: string | null;
+  md5_attributes: string | null;
+  system_attributes: string | null;
+  md5_system_attributes: string | null;
+  sender_id: string;
+  sent_at: number;
+  visible_at: number;
+  expires_at: number;
+  receive_count: number;
+  first_received_at: number | null;
+  receipt: string | null;
+  group_id: string | null;
+  dedup_id: string | null;
+  sequence_number: string | null;
+  source_arn: string | null;
+}
+
+export type NewMessage = Omit<MessageRow, 'seq' | 'receive_count' | 'first_received_at' | 'receipt'>;
+
+export interface DedupRow {
+  message_id: string;
+  sequence_number: string | null;
+}
+
+export interface MoveTaskRow {
+  task_handle: string;
+  account: string;
+  region: string;
+  source_arn: string;
+  destination_arn: string | null;
+  max_per_second: number | null;
+  status: string;
+  moved: number;
+  to_move: number;
+  failure_reason: string | null;
+  started_at: number;
+}
+
+/** How many queue rows the cache keeps before it starts again. */
+const cachedQueueLimit = 10_000;
+
+export class SqsStore {
+  readonly #db: Database;
+  /**
+   * Queue rows by (account, region, name): every message operation looks its queue up first.
+   * Every write to sqs_queues goes through this class and updates or drops the entry; reset and
+   * state import clear it; rows read inside a transaction are not kept.
+   */
+  readonly #queues = new Map<string, QueueRow | null>();
+  readonly #insertMessage: Statement;
+  readonly #visibleNow: Statement;
+  readonly #markReceived: Statement;
+
+  constructor(db: Database) {
+    this.#db = db;
+    db.onReplaced(() => this.#queues.clear());
+    this.#insertMessage = db.prepare(
+      `INSERT INTO sqs_messages (queue_id, message_id, body, md5_body, attributes, md5_attributes, system_attributes,
+         md5_system_attributes, sender_id, sent_at, visible_at, expires_at, group_id, dedup_id, sequence_number, source_arn)
+       VALUES (@queue_id, @message_id, @body, @md5_body, @attributes, @md5_attributes, @system_attributes,
+         @md5_system_attributes, @sender_id, @sent_at, @visible_at, @expires_at, @group_id, @dedup_id, @sequence_number,
+         @source_arn)`,
+    );
+    this.#visibleNow = db.prepare(
+      'SELECT * FROM sqs_messages WHERE queue_id = ? AND visible_at <= ? ORDER BY visible_at LIMIT ?',
+    );
+    this.#markReceived = db.prepare(
+      `UPDATE sqs_messages SET visible_at = ?, receive_count = receive_count + 1,
+         first_received_at = coalesce(first_received_at, ?), receipt = ? WHERE seq = ?`,
+    );
+  }
+
+  transaction<T>(work: () => T): T {
+    return this.#db.transaction(work);
+  }
+
+  // Queues
+
+  queue(account: string, region: string, name: string): QueueRow | undefined {
+    const key = `${account}\u0000${region}\u0000${name}`;
+    const cached = this.#queues.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const row = this.#db
+      .prepare(
+        'SELECT id, account, region, name, fifo, attributes, tags, created_at, modified_at, purged_at FROM sqs_queues WHERE account = ? AND region = ? AND name = ?',
+      )
+      .get(account, region, name) as QueueRow | undefined;
+    if (!this.#db.sqlite.inTransaction) {
+      if (this.#queues.size >= cachedQueueLimit) this.#queues.clear();
+      this.#queues.set(key, row ?? null);
+    }
+    return row;
+  }
+
+  queueById(id: number): QueueRow | undefined {
+    return this.#db
+      .prepare(
+        'SELECT id, account, region, name, fifo, attributes, tags, created_at, modified_at, purged_at FROM sqs_queues WHERE id = ?',
+      )
+      .get(id) as QueueRow | undefined;
+  }
+
+  #forget(row: { account: string; region: string; name: string }): void {
+    this.#queues.delete(`${row.account}\u0000${row.region}\u0000${row.name}`);
+  }
+
+  insertQueue(row: Omit<QueueRow, 'id' | 'purged_at'>): void {
+    this.#forget(row);
+    this.#db
+      .prepare(
+        `INSERT INTO sqs_queues (account, region, name, fifo, attributes, tags, created_at, modified_at)
+         VALUES (@account, @region, @name, @fifo, @attributes, @tags, @created_at, @modified_at)`,
+      )
+      .run(row);
+  }
+
+  updateAttributes(queue: QueueRow, attributes: string, modifiedAt: number): void {
+    this.#forget(queue);
+    this.#db
+      .prepare('UPDATE sqs_queues SET attributes = ?, modified_at = ? WHERE id = ?')
+      .run(attributes, modifiedAt, queue.id);
+  }
+
+  updateTags(queue: QueueRow, tags: string): void {
+    this.#forget(queue);
+    this.#db.prepare('UPDATE sqs_queues SET tags = ? WHERE id = ?').run(tags, queue.id);
+  }
+
+  /** When a queue of this name was last deleted (its name is not reusable for 60 seconds). */
+  deletedAt(account: string, region: string, name: string): number | undefined {
+    const row = this.#db
+      .prepare('SELECT deleted_at FROM sqs_deleted_queues WHERE account = ? AND region = ? AND name = ?')
+      .get(account, region, name) as { deleted_at: number } | undefined;
+    return row?.deleted_at;
+  }
+
+  deleteQueue(queue: QueueRow, now: number): void {
+    this.#forget(queue);
+    this.#db
+      .prepare(
+        `INSERT INTO sqs_deleted_queues (account, region, name, deleted_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (account, region, name) DO UPDATE SET deleted_at = excluded.deleted_at`,
+      )
+      .run(queue.account, queue.region, queue.name, now);
+    this.#db.prepare('DELETE FROM sqs_messages WHERE queue_id = ?').run(queue.id);
+    this.#db.prepare('DELETE FROM sqs_groups WHERE queue_id = ?').run(queue.id);
+    this.#db.prepare('DELETE FROM sqs_dedup WHERE queue_id = ?').run(queue.id);
+    this.#db.prepare('DELETE FROM sqs_queues WHERE id = ?').run(queue.id);
+  }
+
+  /** One page of queue names in name order, after `afterName`, starting with `prefix`. */
+  listQueues(account: string, region: string, prefix: string, afterName: string, limit: number): string[] {
+    const rows = this.#db
+      .prepare(
+        `SELECT name FROM sqs_queues WHERE account = ? AND region = ? AND name > ? AND substr(name, 1, ?) = ?
+         ORDER BY name LIMIT ?`,
+      )
+      .all(account, region, afterName, prefix.length, prefix, limit) as Array<{ name: string }>;
+    return rows.map((row) => row.name);
+  }
+
+  /** Every queue of an account and region (ListDeadLetterSourceQueues reads their redrive policies). */
+  allQueues(account: string, region: string): QueueRow[] {
+    return this.#db
+      .prepare(
+        'SELECT id, account, region, name, fifo, attributes, tags, created_at, modified_at, purged_at FROM sqs_queues WHERE account = ? AND region = ? ORDER BY name',
+      )
+      .all(account, region) as QueueRow[];
+  }
+
+  setPurgedAt(queue: QueueRow, at: number): void {
+    this.#forget(queue);
+    this.#db.prepare('UPDATE sqs_queues SET purged_at = ? WHERE id = ?').run(at, queue.id);
+  }
+
+  /** The next FIFO sequence number of a queue (1, 2, 3...). */
+  nextSequence(queueId: number): number {
+    const row = this.#db
+      .prepare('UPDATE sqs_queues SET next_sequence = next_sequence + 1 WHERE id = ? RETURNING next_sequence')
+      .get(queueId) as { next_sequence: number };
+    return row.next_sequence;
+  }
+
+  // Counts
+
+  messageCount(queueId: number): number {
+    const row = this.#db.prepare('SELECT message_count FROM sqs_queues WHERE id = ?').get(queueId) as
+      | { message_count: number }
+      | undefined;
+    return row?.message_count ?? 0;
+  }
+
+  #addToCount(queueId: number, delta: number): void {
+    if (delta !== 0) {
+      this.#db.prepare('UPDATE sqs_queues SET message_count = message_count + ? WHERE id = ?').run(delta, queueId);
+    }
+  }
+
+  /** Messages not visible at `now`: received ones (in flight) and never-received ones (delayed). */
+  invisibleCounts(queueId: number, now: number): { inFlight: number; delayed: number } {
+    const row = this.#db
+      .prepare(
+        `SELECT count(*) AS total, coalesce(sum(receive_count > 0), 0) AS in_flight
+         FROM sqs_messages WHERE queue_id = ? AND visible_at > ?`,
+      )
+      .get(queueId, now) as { total: number; in_flight: number };
+    return { inFlight: row.in_flight, delayed: row.total - row.in_flight };
+  }
+
+  /** The earliest time after `now` at which a message of the queue becomes visible. */
+  nextVisibleAt(queueId: number, now: number): number | undefined {
+    const row = this.#db
+      .prepare('SELECT min(visible_at) AS at FROM sqs_messages WHERE queue_id = ? AND visible_at > ?')
+      .get(queueId, now) as { at: number | null };
+    return row.at ?? undefined;
+  }
+
+  // Messages
+
+  /** Adds a message; a FIFO queue's message also joins its group. */
+  insertMessage(message: NewMessage, fifo: boolean): number {
+    const seq = Number(this.#insertMessage.run(message).lastInsertRowid);
+    this.#addToCount(message.queue_id, 1);
+    if (fifo && message.group_id !== null) this.touchGroup(message.queue_id, message.group_id, seq);
+    return seq;
+  }
+
+  /** Up to `limit` messages visible at `now`, the longest visible first. */
+  visibleMessages(queueId: number, now: number, limit: number): MessageRow[] {
+    return this.#visibleNow.all(queueId, now, limit) as MessageRow[];
+  }
+
+  message(seq: number): MessageRow | undefined {
+    return this.#db.prepare('SELECT * FROM sqs_messages WHERE seq = ?').get(seq) as MessageRow | undefined;
+  }
+
+  markReceived(seq: number, visibleAt: number, now: number, receipt: string): void {
+    this.#markReceived.run(visibleAt, now, receipt, seq);
+  }
+
+  /** A moved message keeps how often, and since when, it has been received. */
+  carryReceiveState(seq: number, receiveCount: number, firstReceivedAt: number | null): void {
+    this.#db
+      .prepare('UPDATE sqs_messages SET receive_count = ?, first_received_at = ? WHERE seq = ?')
+      .run(receiveCount, firstReceivedAt, seq);
+  }
+
+  setVisibleAt(seq: number, visibleAt: number): void {
+    this.#db.prepare('UPDATE sqs_messages SET visible_at = ? WHERE seq = ?').run(visibleAt, seq);
+  }
+
+  /** Removes a message; a FIFO group moves its head on, or goes when it has none left. */
+  deleteMessage(message: Pick<MessageRow, 'seq' | 'queue_id' | 'group_id'>, fifo: boolean): void {
+    const result = this.#db.prepare('DELETE FROM sqs_messages WHERE seq = ?').run(message.seq);
+    this.#addToCount(message.queue_id, -result.changes);
+    if (fifo && message.group_id !== null && result.changes > 0) this.refreshGroup(message.queue_id, message.group_id);
+  }
+
+  purge(queueId: number): number {
+    const result = this.#db.prepare('DELETE FROM sqs_messages WHERE queue_id = ?').run(queueId);
+    this.#db.prepare('DELETE FROM sqs_groups WHERE queue_id = ?').run(queueId);
+    // A purge also empties the deduplication window (test_purge_queue_clears_fifo_deduplication_cache).
+    this.#db.prepare('DELETE FROM sqs_dedup WHERE queue_id = ?').run(queueId);
+    this.#db.prepare('UPDATE sqs_queues SET message_count = 0 WHERE id = ?').run(queueId);
+    return result.changes;
+  }
+
+  /** Deletes the messages whose retention ended by `now`; returns the queues that lost some. */
+  deleteExpired(now: number): number[] {
+    const rows = this.#db
+      .prepare('SELECT queue_id, count(*) AS n FROM sqs_messages WHERE expires_at <= ? GROUP BY queue_id')
+      .all(now) as Array<{ queue_id: number; n: number }>;
+    if (rows.length === 0) return [];
+    this.#db.prepare('DELETE FROM sqs_messages WHERE expires_at <= ?').run(now);
+    for (const row of rows) {
+      this.#addToCount(row.queue_id, -row.n);
+      this.refreshGroups(row.queue_id);
+    }
+    return rows.map((row) => row.queue_id);
+  }
+
+  nextExpiry(): number | undefined {
+    const row = this.#db.prepare('SELECT min(expires_at) AS at FROM sqs_messages').get() as { at: number | null };
+    return row.at ?? undefined;
+  }
+
+  /** The oldest messages of a queue in send order (move tasks take from the front). */
+  oldestMessages(queueId: number, limit: number): MessageRow[] {
+    return this.#db
+      .prepare('SELECT * FROM sqs_messages WHERE queue_id = ? ORDER BY seq LIMIT ?')
+      .all(queueId, limit) as MessageRow[];
+  }
+
+  /** Moves a message to another queue as a new row, keeping what AWS keeps. */
+  moveMessage(message: MessageRow, fromFifo: boolean, target: NewMessage, toFifo: boolean): number {
+    this.deleteMessage(message, fromFifo);
+    return this.insertMessage(target, toFifo);
+  }
+
+  // FIFO
+
+  /** The groups with a message in flight at `now`: they are locked until it is deleted or visible again. */
+  lockedGroups(queueId: number, now: number): Set<string> {
+    const rows = this.#db
+      .prepare(
+        `SELECT DISTINCT group_id FROM sqs_messages
+         WHERE queue_id = ? AND visible_at > ? AND receive_count > 0 AND group_id IS NOT NULL`,
+      )
+      .all(queueId, now) as Array<{ group_id: string }>;
+    return new Set(rows.map((row) => row.group_id));
+  }
+
+  /** The queue's groups in the order of their oldest message, skipping `locked`, up to `limit`. */
+  groupsInOrder(queueId: number, locked: ReadonlySet<string>, limit: number): string[] {
+    const out: string[] = [];
+    if (limit <= 0) return out;
+    const rows = this.#db
+      .prepare('SELECT group_id FROM sqs_groups WHERE queue_id = ? ORDER BY head_seq')
+      .iterate(queueId) as IterableIterator<{ group_id: string }>;
+    for (const row of rows) {
+      if (locked.has(row.group_id)) continue;
+      out.push(row.group_id);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  /** A group's messages in send order, up to `limit`. */
+  groupMessages(queueId: number, groupId: string, limit: number): MessageRow[] {
+    return this.#db
+      .prepare('SELECT * FROM sqs_messages WHERE queue_id = ? AND group_id = ? ORDER BY seq LIMIT ?')
+      .all(queueId, groupId, limit) as MessageRow[];
+  }
+
+  /** Records that a group has a message (its head is kept when it has older ones). */
+  touchGroup(queueId: number, groupId: string, seq: number): void {
+    this.#db
+      .prepare('INSERT OR IGNORE INTO sqs_groups (queue_id, group_id, head_seq) VALUES (?, ?, ?)')
+      .run(queueId, groupId, seq);
+  }
+
+  /** Moves a group's head to its oldest remaining message, or forgets a group that has none. */
+  refreshGroup(queueId: number, groupId: string): void {
+    const row = this.#db
+      .prepare('SELECT min(seq) AS head FROM sqs_messages WHERE queue_id = ? AND group_id = ?')
+      .get(queueId, groupId) as { head: number | null };
+    if (row.head === null) {
+      this.#db.prepare('DELETE FROM sqs_groups WHERE queue_id = ? AND group_id = ?').run(queueId, groupId);
+    } else {
+      this.#db
+        .prepare('UPDATE sqs_groups SET head_seq = ? WHERE queue_id = ? AND group_id = ?')
+        .run(row.head, queueId, groupId);
+    }
+  }
+
+  /** Re-reads the heads of every group of a queue (after messages left it in bulk). */
+  refreshGroups(queueId: number): void {
+    this.#db
+      .prepare(
+        `UPDATE sqs_groups SET head_seq = coalesce((SELECT min(seq) FROM sqs_messages m
+           WHERE m.queue_id = sqs_groups.queue_id AND m.group_id = sqs_groups.group_id), -1)
+         WHERE queue_id = ?`,
+      )
+      .run(queueId);
+    this.#db.prepare('DELETE FROM sqs_groups WHERE queue_id = ? AND head_seq = -1').run(queueId);
+  }
+
+  dedup(queueId: number, scopeKey: string, now: number): DedupRow | undefined {
+    return this.#db
+      .prepare(
+        'SELECT message_id, sequence_number FROM sqs_dedup WHERE queue_id = ? AND scope_key = ? AND expires_at > ?',
+      )
+      .get(queueId, scopeKey, now) as DedupRow | undefined;
+  }
+
+  putDedup(queueId: number, scopeKey: string, row: DedupRow, expiresAt: number): void {
+    this.#db
+      .prepare(
+        `INSERT INTO sqs_dedup (queue_id, scope_key, message_id, sequence_number, expires_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (queue_id, scope_key) DO UPDATE SET message_id = excluded.message_id,
+           sequence_number = excluded.sequence_number, expires_at = excluded.expires_at`,
+      )
+      .run(queueId, scopeKey, row.message_id, row.sequence_number, expiresAt);
+  }
+
+  deleteExpiredDedup(now: number): void {
+    this.#db.prepare('DELETE FROM sqs_dedup WHERE expires_at <= ?').run(now);
+  }
+
+  // Move tasks
+
+  insertMoveTask(row: MoveTaskRow): void {
+    this.#db
+      .prepare(
+        `INSERT INTO sqs_move_tasks (task_handle, account, region, source_arn, destination_arn, max_per_second, status,
+           moved, to_move, failure_reason, started_at)
+         VALUES (@task_handle, @account, @region, @source_arn, @destination_arn, @max_per_second, @status, @moved,
+           @to_move, @failure_reason, @started_at)`,
+      )
+      .run(row);
+  }
+
+  moveTask(taskHandle: string): MoveTaskRow | undefined {
+    return this.#db.prepare('SELECT * FROM sqs_move_tasks WHERE task_handle = ?').get(taskHandle) as
+      | MoveTaskRow
+      | undefined;
+  }
+
+  moveTasksOf(account: string, region: string, sourceArn: string, limit: number): MoveTaskRow[] {
+    return this.#db
+      .prepare(
+        `SELECT * FROM sqs_move_tasks WHERE account = ? AND region = ? AND source_arn = ?
+         ORDER BY started_at DESC, rowid DESC LIMIT ?`,
+      )
+      .all(account, region, sourceArn, limit) as MoveTaskRow[];
+  }
+
+  runningMoveTasks(): MoveTaskRow[] {
+    return this.#db.prepare("SELECT * FROM sqs_move_tasks WHERE status = 'RUNNING'").all() as MoveTaskRow[];
+  }
+
+  updateMoveTask(taskHandle: string, status: string, moved: number, failureReason: string | null = null): void {
+    this.#db
+      .prepare('UPDATE sqs_move_tasks SET status = ?, moved = ?, failure_reason = ? WHERE task_handle = ?')
+      .run(status, moved, failureReason, taskHandle);
+  }
+}
