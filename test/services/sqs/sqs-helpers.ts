@@ -1,0 +1,55 @@
+/** Shared pieces of the SQS tests: clients per account, queue set-up, and exact error assertions. */
+import assert from 'node:assert/strict';
+import { CreateQueueCommand, SQSClient, type SQSServiceException } from '@aws-sdk/client-sqs';
+import type { NimbusCloud } from 'nimbus-aws';
+import { clientConfig } from '../../helpers/cloud.js';
+
+/** An SQS client acting as the root of an account (a 12-digit access key id names its account). */
+export function sqsFor(cloud: NimbusCloud, account = '111111111111', region = 'us-east-1'): SQSClient {
+  return new SQSClient(clientConfig(cloud, { accessKeyId: account, region }));
+}
+
+export async function createQueue(
+  sqs: SQSClient,
+  name: string,
+  attributes: Record<string, string> = {},
+): Promise<string> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  assert.ok(QueueUrl);
+  return QueueUrl;
+}
+
+export type SqsError = SQSServiceException & { Code?: string; Type?: string };
+
+export async function rejection(promise: Promise<unknown>): Promise<SqsError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as SqsError;
+  }
+  assert.fail('expected the call to fail');
+}
+
+export interface ExpectedError {
+  /** The SDK's error name: the JSON `__type` (the model's shape name, e.g. `QueueDoesNotExist`). */
+  name: string;
+  /** The query-era code AWS sends in `x-amzn-query-error` (e.g. `AWS.SimpleQueueService.NonExistentQueue`). */
+  queryCode: string;
+  status: number;
+  message: string;
+}
+
+/**
+ * Asserts an SQS error exactly as the JSON protocol gives it: SDK v3 names the error by its
+ * `__type`, and exposes the `x-amzn-query-error` code as `Code`.
+ */
+export async function assertSqsError(promise: Promise<unknown>, expected: ExpectedError): Promise<SqsError> {
+  const error = await rejection(promise);
+  assert.equal(error.name, expected.name, `name of: ${error.message}`);
+  assert.equal(error.message, expected.message);
+  assert.equal(error.$metadata.httpStatusCode, expected.status);
+  // SDK v3 reads `x-amzn-query-error: <code>;Sender` into Code and Type.
+  assert.equal(error.Code, expected.queryCode);
+  assert.equal(error.Type, 'Sender');
+  return error;
+}
