@@ -17,6 +17,7 @@ import { validateInput, validationStyle } from '../protocol/validate.js';
 import { regionFromHost } from '../resolve/region.js';
 import { type RequestShape, wireFamily } from '../resolve/resolve-service.js';
 import { credentialScope } from '../resolve/sigv4.js';
+import type { RequestContext } from '../services/service-types.js';
 import { emptyBody, readBody } from './body.js';
 import { handleControl, isControlPath } from './control-plane.js';
 import { preflight, writeResponse } from './respond.js';
@@ -28,8 +29,10 @@ export async function handleRequest(nimbus: Nimbus, req: IncomingMessage, res: S
   const path = mark >= 0 ? url.slice(0, mark) : url;
   const query = mark >= 0 ? url.slice(mark + 1) : '';
   let response: HttpResponse;
-  if (isControlPath(path)) response = await handleControl(nimbus, req, path, new URLSearchParams(query));
-  else if (req.method === 'OPTIONS' && req.headers.origin) response = preflight(req);
+  if (isControlPath(path)) {
+    response = await handleControl(nimbus, req, path, new URLSearchParams(query));
+    await committed(nimbus);
+  } else if (req.method === 'OPTIONS' && req.headers.origin) response = preflight(req);
   else response = await answer(nimbus, req, res, path, query);
   writeResponse(req, res, response);
 }
@@ -103,24 +106,22 @@ async function answer(
     const definition = nimbus.serviceForModel(modelName);
     if (!definition) throw new NotImplemented(modelName, operation.name);
     const service = nimbus.readyService(definition) ?? (await nimbus.service(definition));
-    let output = dispatch(
-      service,
-      operation,
-      {
-        requestId,
-        service: definition.name,
-        operation: operation.name,
-        account: caller.account,
-        region,
-        partition: 'aws',
-        caller,
-        endpoint: `http://${shape.host || '127.0.0.1'}`,
-        onClientGone: (listener) => clientGone(res, listener),
-      },
-      input,
-    );
+    const ctx: RequestContext = {
+      requestId,
+      service: definition.name,
+      operation: operation.name,
+      account: caller.account,
+      region,
+      partition: 'aws',
+      caller,
+      endpoint: `http://${shape.host || '127.0.0.1'}`,
+      onClientGone: (listener: () => void) => clientGone(res, listener),
+    };
+    // The provider's synchronous part is one savepoint of this turn's batch (state/database.ts).
+    let output = nimbus.db.request(() => dispatch(service, operation, ctx, input));
     if (output instanceof Promise) output = await output;
     const response = protocol.serializeOutput(model, operation, output ?? {}, { requestId });
+    await committed(nimbus);
     if (debug) nimbus.logger.debug(`${label} ${response.status} ${(performance.now() - started).toFixed(1)}ms`);
     return response;
   } catch (thrown) {
@@ -131,12 +132,26 @@ async function answer(
       error = new InternalFailure();
     }
     if (!target) return unresolvedResponse(shape, requestId, error);
-    const response = target.protocol.serializeError(target.model, target.operation, error, { requestId });
+    // What other requests of the batch wrote must be committed before this one answers too,
+    // or a failed commit could be answered as if the failure were this request's alone.
+    const failedCommit = await committed(nimbus).then(
+      () => undefined,
+      () => new InternalFailure(),
+    );
+    const response = target.protocol.serializeError(target.model, target.operation, failedCommit ?? error, {
+      requestId,
+    });
     if (debug) {
       nimbus.logger.debug(`${label} ${response.status} ${error.code} ${(performance.now() - started).toFixed(1)}ms`);
     }
     return response;
   }
+}
+
+/** Waits for the commit of what has been written so far (no answer goes out before it). */
+async function committed(nimbus: Nimbus): Promise<void> {
+  const pending = nimbus.db.settled();
+  if (pending) await pending;
 }
 
 /** `res` closes when the answer is written or the connection drops; only the latter counts. */

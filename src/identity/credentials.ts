@@ -118,7 +118,7 @@ export class CredentialStore {
   /**
    * Every request resolves its access key, and most carry the same few (`test`), so lookups are
    * remembered, misses too. Every write below goes through this class and updates the cache;
-   * a reset or state import clears it.
+   * a reset, a state import or any rollback (which may undo a row read since) clears it.
    */
   readonly #cache = new Map<string, CredentialRecord | null>();
 
@@ -152,8 +152,6 @@ export class CredentialStore {
       | CredentialRow
       | undefined;
     const record = row ? fromRow(row) : undefined;
-    // Inside a transaction the row may yet be rolled back: remember only what is committed.
-    if (this.#db.sqlite.inTransaction) return record;
     if (this.#cache.size >= cacheLimit) this.#cache.clear();
     this.#cache.set(accessKeyId, record ?? null);
     return record;

@@ -260,8 +260,8 @@ export class IamStore {
    * Entity rows by table, account and name: IAM is read far more than written (every STS call
    * and every Terraform plan reads roles and policies), and a row lookup costs more than the
    * rest of a GetRole. Every write in this class goes through #write, which empties the cache;
-   * rows read inside a transaction are not kept, since it may yet roll back. Rows are never
-   * mutated by their readers.
+   * any rollback (which may undo a row read since), reset or state import clears it too
+   * (Database.onReplaced). Rows are never mutated by their readers.
    */
   readonly #rows = new Map<string, EntityRow | null>();
 
@@ -325,10 +325,8 @@ export class IamStore {
     if (cached !== undefined) return (cached ?? undefined) as Row | undefined;
     const sql = `SELECT * FROM ${table} WHERE account = ? AND name_key = ?`;
     const row = this.#db.prepare(sql).get(account, nameKey) as Row | undefined;
-    if (!this.#db.sqlite.inTransaction) {
-      if (this.#rows.size >= cachedRowLimit) this.#rows.clear();
-      this.#rows.set(key, row ?? null);
-    }
+    if (this.#rows.size >= cachedRowLimit) this.#rows.clear();
+    this.#rows.set(key, row ?? null);
     return row;
   }
 

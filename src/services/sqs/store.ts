@@ -174,8 +174,8 @@ export class SqsStore {
   readonly #db: Database;
   /**
    * Queue rows by (account, region, name): every message operation looks its queue up first.
-   * Every write to sqs_queues goes through this class and updates or drops the entry; reset and
-   * state import clear it; rows read inside a transaction are not kept.
+   * Every write to sqs_queues goes through this class and updates or drops the entry; a
+   * rollback, reset or state import clears it (Database.onReplaced).
    */
   readonly #queues = new Map<string, QueueRow | null>();
   readonly #insertMessage: Statement;
@@ -216,10 +216,8 @@ export class SqsStore {
         'SELECT id, account, region, name, fifo, attributes, tags, created_at, modified_at, purged_at FROM sqs_queues WHERE account = ? AND region = ? AND name = ?',
       )
       .get(account, region, name) as QueueRow | undefined;
-    if (!this.#db.sqlite.inTransaction) {
-      if (this.#queues.size >= cachedQueueLimit) this.#queues.clear();
-      this.#queues.set(key, row ?? null);
-    }
+    if (this.#queues.size >= cachedQueueLimit) this.#queues.clear();
+    this.#queues.set(key, row ?? null);
     return row;
   }
 

@@ -1,0 +1,236 @@
+/**
+ * The SQS figures, against a Nimbus that keeps its state on disk (as `npm start` does):
+ * - SendMessage (1 KB body) and ReceiveMessage+DeleteMessage request rates next to the floor;
+ * - the send rate on a queue already holding N messages (default 1M) next to an empty queue's;
+ * - RSS growth while those N messages are queued (they live in SQLite, not in the heap);
+ * - ReceiveMessage latency on a queue with 100k visible messages;
+ * - how soon a waiting long poll answers after a send.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type autocannon from 'autocannon';
+import {
+  type BenchSettings,
+  call,
+  emit,
+  floorArgs,
+  floorPattern,
+  form,
+  interleaved,
+  json,
+  load,
+  median,
+  nimbusPattern,
+  nimbusScript,
+  percentile,
+  round,
+  rssMb,
+  startProcess,
+  stopProcess,
+} from './lib.js';
+
+const body1k = 'x'.repeat(1024);
+const sqs = (operation: string, input: unknown) => json('sqs', `AmazonSQS.${operation}`, input);
+const getCallerIdentity = form('sts', 'Action=GetCallerIdentity&Version=2011-06-15');
+
+async function createQueue(port: number, name: string): Promise<string> {
+  const out = await call(port, sqs('CreateQueue', { QueueName: name }));
+  return out.QueueUrl as string;
+}
+
+/** Fills a queue with `count` 1 KB messages, 10 per SendMessageBatch, 32 requests in flight. */
+async function fill(port: number, queueUrl: string, count: number): Promise<number> {
+  const started = performance.now();
+  let sent = 0;
+  const entries = Array.from({ length: 10 }, (_, i) => ({ Id: `m${i}`, MessageBody: body1k }));
+  const batch = sqs('SendMessageBatch', { QueueUrl: queueUrl, Entries: entries });
+  const worker = async (): Promise<void> => {
+    while (sent < count) {
+      sent += 10;
+      await call(port, batch);
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+  return (performance.now() - started) / 1000;
+}
+
+function receiveAndDelete(queueUrl: string): { requests: autocannon.Request[] } {
+  const receive = sqs('ReceiveMessage', { QueueUrl: queueUrl, MaxNumberOfMessages: 1 });
+  const remove = sqs('DeleteMessage', { QueueUrl: queueUrl, ReceiptHandle: '' });
+  return {
+    requests: [
+      {
+        ...receive,
+        onResponse: (_status: number, responseBody: string, context: Record<string, unknown>) => {
+          const parsed = JSON.parse(responseBody) as { Messages?: Array<{ ReceiptHandle: string }> };
+          context.handle = parsed.Messages?.[0]?.ReceiptHandle ?? 'AQEBnone';
+        },
+      } as autocannon.Request,
+      {
+        ...remove,
+        setupRequest: (request: autocannon.Request, context: Record<string, unknown>) => ({
+          ...request,
+          body: JSON.stringify({ QueueUrl: queueUrl, ReceiptHandle: context.handle }),
+        }),
+      } as autocannon.Request,
+    ],
+  };
+}
+
+async function receiveLatency(port: number, queueUrl: string, samples: number): Promise<number[]> {
+  const receive = sqs('ReceiveMessage', { QueueUrl: queueUrl, MaxNumberOfMessages: 1 });
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const started = performance.now();
+    const out = await call(port, receive);
+    times.push(performance.now() - started);
+    if (!out.Messages) throw new Error('the latency queue ran dry');
+  }
+  return times;
+}
+
+/** Milliseconds from the start of a send to the answer of a long poll that was waiting for it. */
+async function wakeUps(port: number, queueUrl: string, samples: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const poll = call(port, sqs('ReceiveMessage', { QueueUrl: queueUrl, WaitTimeSeconds: 20 }));
+    let answered = 0;
+    poll.then(() => {
+      answered = performance.now();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const sent = performance.now();
+    await call(port, sqs('SendMessage', { QueueUrl: queueUrl, MessageBody: 'wake' }));
+    const out = await poll;
+    const message = (out.Messages as Array<{ ReceiptHandle: string }> | undefined)?.[0];
+    if (!message) throw new Error('the long poll answered empty');
+    times.push(answered - sent);
+    await call(port, sqs('DeleteMessage', { QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+  }
+  return times;
+}
+
+export async function benchSqs(settings: BenchSettings, messages: number): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'nimbus-bench-'));
+  const floor = await startProcess(floorArgs, floorPattern);
+  const nimbus = await startProcess(
+    [nimbusScript, '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'],
+    nimbusPattern,
+  );
+  const { port } = nimbus;
+  const { connections, seconds, rounds } = settings;
+  try {
+    // 1. Send and receive+delete next to the floor. Each round sends to a fresh queue; the
+    //    receive queue holds more than the rounds can take.
+    let sendQueues = 0;
+    const receiveQueue = await createQueue(port, 'bench-receive');
+    await fill(port, receiveQueue, 400_000);
+    const rates = await interleaved(
+      [
+        { name: 'floor', run: () => load(floor.port, settings, getCallerIdentity) },
+        {
+          name: 'sqs:SendMessage',
+          run: async () => {
+            const queueUrl = await createQueue(port, `bench-send-${sendQueues++}`);
+            return load(port, settings, sqs('SendMessage', { QueueUrl: queueUrl, MessageBody: body1k }));
+          },
+        },
+        { name: 'sqs:ReceiveMessage+DeleteMessage', run: () => load(port, settings, receiveAndDelete(receiveQueue)) },
+      ],
+      rounds,
+    );
+    const floorRps = rates.get('floor')?.rps;
+    emit({
+      figure: 'floor_requests_per_second',
+      connections,
+      seconds,
+      rounds,
+      ...rates.get('floor'),
+      ratio: undefined,
+    });
+    for (const operation of ['sqs:SendMessage', 'sqs:ReceiveMessage+DeleteMessage']) {
+      emit({
+        figure: 'requests_per_second',
+        operation,
+        body_bytes: 1024,
+        connections,
+        seconds,
+        rounds,
+        ...rates.get(operation),
+        floor: floorRps,
+        goal: '>= 0.5',
+      });
+    }
+
+    // 2. A queue of `messages` messages: memory, then the send rate next to an empty queue's.
+    const fullQueue = await createQueue(port, 'bench-full');
+    const rssBefore = rssMb(nimbus.child.pid as number);
+    const fillSeconds = await fill(port, fullQueue, messages);
+    const rssAfter = rssMb(nimbus.child.pid as number);
+    emit({
+      figure: 'rss_growth_with_queued_messages_mb',
+      messages,
+      before: rssBefore,
+      after: rssAfter,
+      growth: round(rssAfter - rssBefore),
+      fill_messages_per_second: Math.round(messages / fillSeconds),
+      goal: '< 100',
+    });
+    let emptyQueues = 0;
+    const backlog = await interleaved(
+      [
+        {
+          name: 'empty',
+          run: async () => {
+            const queueUrl = await createQueue(port, `bench-empty-${emptyQueues++}`);
+            return load(port, settings, sqs('SendMessage', { QueueUrl: queueUrl, MessageBody: body1k }));
+          },
+        },
+        {
+          name: 'full',
+          run: () => load(port, settings, sqs('SendMessage', { QueueUrl: fullQueue, MessageBody: body1k })),
+        },
+      ],
+      3,
+      'empty',
+    );
+    emit({
+      figure: 'send_rate_with_backlog',
+      backlog: messages,
+      empty_queue_rps: backlog.get('empty')?.rps,
+      full_queue_rps: backlog.get('full')?.rps,
+      ratio: backlog.get('full')?.ratio,
+      goal: '>= 0.8',
+    });
+
+    // 3. Receive latency on a queue with 100k visible messages (one request at a time).
+    const latencyQueue = await createQueue(port, 'bench-latency');
+    await fill(port, latencyQueue, 100_000);
+    const latencies = await receiveLatency(port, latencyQueue, 2000);
+    emit({
+      figure: 'receive_latency_ms',
+      visible_messages: 100_000,
+      samples: latencies.length,
+      p50: round(median(latencies)),
+      p99: round(percentile(latencies, 99)),
+      goal: 'p50 < 1',
+    });
+
+    // 4. Long-poll wake-up after a send.
+    const pollQueue = await createQueue(port, 'bench-poll');
+    const wakes = await wakeUps(port, pollQueue, 50);
+    emit({
+      figure: 'long_poll_wake_up_ms',
+      samples: wakes.length,
+      p50: round(median(wakes)),
+      max: round(Math.max(...wakes)),
+      goal: '< 5',
+    });
+    emit({ figure: 'sqs_rss_after_bench_mb', nimbus: rssMb(nimbus.child.pid as number) });
+  } finally {
+    await stopProcess(floor.child);
+    await stopProcess(nimbus.child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
