@@ -8,7 +8,7 @@
  * answered with the first message's id. With DeduplicationScope messageGroup the window is per
  * group. https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-messagededuplicationid-property.html
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import { InvalidParameterValue, MissingParameter } from '../../errors/common.js';
 import { InvalidMessageContents } from '../../generated/sqs/errors.js';
 import type * as T from '../../generated/sqs/types.js';
@@ -97,9 +97,7 @@ export function checkMessageKeys(
         'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
       );
     }
-    dedupId = createHash('sha256')
-      .update(input.MessageBody ?? '', 'utf8')
-      .digest('hex');
+    dedupId = hash('sha256', input.MessageBody ?? '', 'hex');
   }
   return { groupId, dedupId };
 }

@@ -68,6 +68,8 @@ export class SqsState {
   readonly clock: Clock;
   readonly waiters = new Waiters();
   readonly #parsed = new WeakMap<QueueRow, Queue>();
+  /** Parsed queue URLs, by URL and the region they default to: clients send the same few. */
+  readonly #located = new Map<string, { account: string; region: string; name: string }>();
 
   constructor(deps: ServiceDeps) {
     this.store = new SqsStore(deps.db);
@@ -132,6 +134,17 @@ export class SqsState {
 
   /** Account, region and name from a queue URL (`http://host/123456789012/name`). */
   locate(ctx: RequestContext, queueUrl: string): { account: string; region: string; name: string } {
+    const key = `${ctx.region} ${ctx.account} ${queueUrl}`;
+    let located = this.#located.get(key);
+    if (!located) {
+      located = this.#parseUrl(ctx, queueUrl);
+      if (this.#located.size >= 10_000) this.#located.clear();
+      this.#located.set(key, located);
+    }
+    return located;
+  }
+
+  #parseUrl(ctx: RequestContext, queueUrl: string): { account: string; region: string; name: string } {
     let path = queueUrl;
     let region = ctx.region;
     const scheme = queueUrl.indexOf('://');

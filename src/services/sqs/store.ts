@@ -181,6 +181,7 @@ export class SqsStore {
   readonly #insertMessage: Statement;
   readonly #visibleNow: Statement;
   readonly #markReceived: Statement;
+  readonly #countBy: Statement;
 
   constructor(db: Database) {
     this.#db = db;
@@ -195,6 +196,7 @@ export class SqsStore {
     this.#visibleNow = db.prepare(
       'SELECT * FROM sqs_messages WHERE queue_id = ? AND visible_at <= ? ORDER BY visible_at LIMIT ?',
     );
+    this.#countBy = db.prepare('UPDATE sqs_queues SET message_count = message_count + ? WHERE id = ?');
     this.#markReceived = db.prepare(
       `UPDATE sqs_messages SET visible_at = ?, receive_count = receive_count + 1,
          first_received_at = coalesce(first_received_at, ?), receipt = ? WHERE seq = ?`,
@@ -320,9 +322,7 @@ export class SqsStore {
   }
 
   #addToCount(queueId: number, delta: number): void {
-    if (delta !== 0) {
-      this.#db.prepare('UPDATE sqs_queues SET message_count = message_count + ? WHERE id = ?').run(delta, queueId);
-    }
+    if (delta !== 0) this.#countBy.run(delta, queueId);
   }
 
   /** Messages not visible at `now`: received ones (in flight) and never-received ones (delayed). */
