@@ -99,7 +99,9 @@ export function checkSettableAttributes(
       }
       throw invalidAttributeName(`Unknown Attribute ${name}.`);
     }
-    if (name === 'FifoQueue' && !creating) {
+    // On a FIFO queue, FifoQueue=true changes nothing; false would change its type
+    // (test_set_unsupported_attribute_fifo: the `true` call succeeds, the `false` one fails).
+    if (name === 'FifoQueue' && !creating && value.toLowerCase() !== 'true') {
       throw invalidAttributeValue(
         `Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported.`,
       );

@@ -31,7 +31,11 @@ export async function rejection(promise: Promise<unknown>): Promise<SqsError> {
 }
 
 export interface ExpectedError {
-  /** The SDK's error name: the JSON `__type` (the model's shape name, e.g. `QueueDoesNotExist`). */
+  /**
+   * The SDK's error name: for an error the JSON model declares, its `__type` (`QueueDoesNotExist`);
+   * for one it does not (InvalidParameterValueException, MissingRequiredParameterException), SDK
+   * v3 names it by its query code (`InvalidParameterValue`, `MissingParameter`).
+   */
   name: string;
   /** The query-era code AWS sends in `x-amzn-query-error` (e.g. `AWS.SimpleQueueService.NonExistentQueue`). */
   queryCode: string;
@@ -40,8 +44,8 @@ export interface ExpectedError {
 }
 
 /**
- * Asserts an SQS error exactly as the JSON protocol gives it: SDK v3 names the error by its
- * `__type`, and exposes the `x-amzn-query-error` code as `Code`.
+ * Asserts an SQS error exactly as the JSON protocol gives it: the SDK's name (see `name`), the
+ * message, the status, and the `x-amzn-query-error` code that SDK v3 exposes as `Code`.
  */
 export async function assertSqsError(promise: Promise<unknown>, expected: ExpectedError): Promise<SqsError> {
   const error = await rejection(promise);
