@@ -103,6 +103,14 @@ export class ServiceResolver {
       const protocol = protocolFor(metadata, family);
       if (protocol) candidates.push({ metadata, protocol });
     }
+    // A signed request that looks like REST to a service that speaks only query (a GET of an
+    // SQS queue URL with no Action) is the query service's to answer, in its own error shape.
+    if (candidates.length === 0 && family === 'rest' && request.signingName) {
+      for (const metadata of models) {
+        const protocol = protocolFor(metadata, 'query');
+        if (protocol) candidates.push({ metadata, protocol });
+      }
+    }
     return candidates;
   }
 
