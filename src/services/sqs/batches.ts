@@ -24,11 +24,15 @@ export function checkBatch(entries: ReadonlyArray<{ Id: string }> | undefined, o
   }
 }
 
-/** Runs `work` per entry; an AwsError becomes that entry's failure, anything else propagates. */
+/**
+ * Runs `work` per entry; an AwsError becomes that entry's failure, anything else propagates.
+ * An empty list is left out of the answer, as AWS leaves it out
+ * (test_send_message_batch_with_oversized_contents_with_updated_maximum_message_size has no Failed).
+ */
 export function eachEntry<Entry extends { Id: string }, Result>(
   entries: readonly Entry[],
   work: (entry: Entry) => Result,
-): { Successful: Array<Result & { Id: string }>; Failed: T.BatchResultErrorEntry[] } {
+): { Successful?: Array<Result & { Id: string }>; Failed?: T.BatchResultErrorEntry[] } {
   const Successful: Array<Result & { Id: string }> = [];
   const Failed: T.BatchResultErrorEntry[] = [];
   for (const entry of entries) {
@@ -39,5 +43,8 @@ export function eachEntry<Entry extends { Id: string }, Result>(
       Failed.push({ Id: entry.Id, SenderFault: error.senderFault, Code: error.wireQueryCode, Message: error.message });
     }
   }
-  return { Successful, Failed };
+  const out: { Successful?: Array<Result & { Id: string }>; Failed?: T.BatchResultErrorEntry[] } = {};
+  if (Successful.length > 0) out.Successful = Successful;
+  if (Failed.length > 0) out.Failed = Failed;
+  return out;
 }

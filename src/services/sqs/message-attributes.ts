@@ -24,7 +24,9 @@ export type StoredAttributes = Record<string, StoredAttribute>;
 
 const maxAttributes = 10;
 const maxNameLength = 256;
-const namePattern = /^[A-Za-z0-9_.-]+$/;
+/** Letters and digits of any script (LocalStack's AWS-validated test accepts `attr.1øßä`), `_`, `-`, `.`. */
+const namePattern = /^[\p{L}\p{N}_.-]+$/u;
+const maxTypeLength = 256;
 const typePattern = /^(String|Number|Binary)(\..+)?$/;
 
 function bytesOf(value: T.MessageAttributeValue['BinaryValue'] | string | undefined): Buffer {
@@ -53,6 +55,7 @@ export function checkMessageAttributes(
   let size = 0;
   for (const name of names) {
     const attribute = attributes[name] as T.MessageAttributeValue;
+    if (name === '') throw new InvalidParameterValue('The request must contain non-empty message attribute name.');
     checkName(name, kind);
     const type = attribute.DataType ?? '';
     if (type === '') {
@@ -60,7 +63,7 @@ export function checkMessageAttributes(
         `The message (${kind}) attribute '${name}' must contain a non-empty attribute type.`,
       );
     }
-    if (!typePattern.test(type)) {
+    if (!typePattern.test(type) || type.length > maxTypeLength) {
       throw new InvalidParameterValue(
         `The type of message (${kind}) attribute '${name}' is invalid. You must use only the following supported type prefixes: Binary, Number, String.`,
       );
@@ -205,8 +208,10 @@ export function attributesOutput(stored: StoredAttributes): T.MessageBodyAttribu
 }
 
 /**
- * The attributes a receive asked for by MessageAttributeNames: `All` or `.*` for every one, a
- * name ending in `.*` for every name with that prefix, else exact names.
+ * The attributes a receive asked for by MessageAttributeNames: `All`, `*` or `.*` for every one,
+ * `X.*` for every name that starts with X (`Hel.*` takes `Hello` and `Help.Me`), else exact
+ * names; names that could never match (`AWS.`) simply match nothing
+ * (test_receive_message_message_attribute_names_filters).
  */
 export function selectAttributes(stored: StoredAttributes, wanted: readonly string[]): StoredAttributes | undefined {
   if (wanted.length === 0) return undefined;
@@ -216,8 +221,9 @@ export function selectAttributes(stored: StoredAttributes, wanted: readonly stri
     for (const pattern of wanted) {
       const match =
         pattern === 'All' ||
+        pattern === '*' ||
         pattern === '.*' ||
-        (pattern.endsWith('.*') ? name.startsWith(pattern.slice(0, -1)) : name === pattern);
+        (pattern.endsWith('.*') ? name.startsWith(pattern.slice(0, -2)) : name === pattern);
       if (match) {
         out[name] = attribute;
         any = true;

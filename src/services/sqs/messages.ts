@@ -76,7 +76,7 @@ function changeVisibilityOne(state: SqsState, queue: Queue, handle: string, time
     throw invalidParameter(
       'VisibilityTimeout',
       timeout,
-      'Total VisibilityTimeout for the message is beyond the limit [43200 seconds]',
+      'Total VisibilityTimeout for the message is beyond the limit [43200 seconds].',
     );
   }
   state.store.setVisibleAt(message.seq, visibleAt);
@@ -112,17 +112,21 @@ export function messageOperations(state: SqsState, sweeper: Sweeper) {
         checked.set(entry.Id, message);
         return {};
       });
-      const good = checks.Successful.map((entry) => entry.Id);
-      const stored = send(
-        ctx,
-        queue,
-        good.map((id) => checked.get(id) as CheckedMessage),
-      );
-      const Successful: T.SendMessageBatchResultEntry[] = good.map((Id, index) => {
-        const result = stored[index] as T.SendMessageResult;
-        return { Id, ...result } as T.SendMessageBatchResultEntry;
-      });
-      return { Successful, Failed: checks.Failed };
+      const good = (checks.Successful ?? []).map((entry) => entry.Id);
+      const stored =
+        good.length > 0
+          ? send(
+              ctx,
+              queue,
+              good.map((id) => checked.get(id) as CheckedMessage),
+            )
+          : [];
+      const out: Partial<T.SendMessageBatchResult> = {};
+      if (good.length > 0) {
+        out.Successful = good.map((Id, position) => ({ Id, ...stored[position] }) as T.SendMessageBatchResultEntry);
+      }
+      if (checks.Failed) out.Failed = checks.Failed;
+      return out as T.SendMessageBatchResult;
     },
 
     receiveMessage(ctx, input) {
@@ -138,7 +142,9 @@ export function messageOperations(state: SqsState, sweeper: Sweeper) {
       const queue = state.queueByUrl(ctx, input.QueueUrl);
       const entries = input.Entries ?? [];
       checkBatch(entries, 'DeleteMessageBatch');
-      return state.store.transaction(() => eachEntry(entries, (entry) => deleteOne(state, queue, entry.ReceiptHandle)));
+      return state.store.transaction(
+        () => eachEntry(entries, (entry) => deleteOne(state, queue, entry.ReceiptHandle)) as T.DeleteMessageBatchResult,
+      );
     },
 
     changeMessageVisibility(ctx, input) {
@@ -150,10 +156,11 @@ export function messageOperations(state: SqsState, sweeper: Sweeper) {
       const queue = state.queueByUrl(ctx, input.QueueUrl);
       const entries = input.Entries ?? [];
       checkBatch(entries, 'ChangeMessageVisibilityBatch');
-      return state.store.transaction(() =>
-        eachEntry(entries, (entry) =>
-          changeVisibilityOne(state, queue, entry.ReceiptHandle, entry.VisibilityTimeout ?? 0),
-        ),
+      return state.store.transaction(
+        () =>
+          eachEntry(entries, (entry) =>
+            changeVisibilityOne(state, queue, entry.ReceiptHandle, entry.VisibilityTimeout ?? 0),
+          ) as T.ChangeMessageVisibilityBatchResult,
       );
     },
   } satisfies Partial<SqsOperations<RequestContext>>;

@@ -137,12 +137,15 @@ export class MoveTasks {
   #schedule(handle: string, at: number): void {
     this.#timers.set(
       handle,
-      this.#state.clock.schedule(at, () => this.#step(handle)),
+      this.#state.clock.schedule(at, () => this.#step(handle, at)),
     );
   }
 
-  /** Moves one second's worth of messages; schedules the next step while any remain. */
-  #step(handle: string): void {
+  /**
+   * Moves one second's worth of messages; schedules the next step a second after this one was
+   * due, so that moving the clock N seconds forward runs N steps.
+   */
+  #step(handle: string, dueAt: number): void {
     this.#timers.delete(handle);
     const state = this.#state;
     const task = state.store.moveTask(handle);
@@ -203,7 +206,7 @@ export class MoveTasks {
       return;
     }
     state.store.updateMoveTask(handle, 'RUNNING', moved);
-    this.#schedule(handle, state.now() + stepMs);
+    this.#schedule(handle, dueAt + stepMs);
   }
 
   dispose(): void {

@@ -138,18 +138,23 @@ function receiveStandard(state: SqsState, queue: Queue, opts: ReceiveOptions, no
   return out;
 }
 
+/**
+ * FIFO: groups in the order of their oldest message; from each, messages in order up to the
+ * first that is not visible (in flight or delayed). A group whose oldest message is in flight
+ * gives nothing; one whose first messages were made visible again gives those
+ * (test_fifo_group_visibility_extends_with_change_message_visibility[sqs-N-visible]).
+ */
 function receiveFifo(state: SqsState, queue: Queue, opts: ReceiveOptions, now: number): T.Message[] {
   const out: T.Message[] = [];
-  const locked = state.store.lockedGroups(queue.id, now);
+  const blockedHeads = state.store.invisibleSeqs(queue.id, now);
   const passed = new Set<string>();
   while (out.length < opts.limit) {
-    const groups = state.store.groupsInOrder(queue.id, new Set([...locked, ...passed]), opts.limit - out.length);
+    const groups = state.store.groupsInOrder(queue.id, blockedHeads, passed, opts.limit - out.length);
     if (groups.length === 0) break;
     for (const group of groups) {
       passed.add(group);
       const rows = state.store.groupMessages(queue.id, group, opts.limit - out.length);
       for (const row of rows) {
-        // A delayed head holds back the rest of its group: order within a group is the contract.
         if (row.visible_at > now) break;
         const message = take(state, queue, row, opts, now);
         if (message) out.push(message);

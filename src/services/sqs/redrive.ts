@@ -4,9 +4,7 @@
  *
  * A moved message keeps its MessageId, body, attributes, SentTimestamp and receive count, and
  * gains DeadLetterQueueSourceArn (shared/aws-reference/recorded-responses/services/sqs/
- * test_sqs.snapshot.json: test_dead_letter_queue_message_attributes); its retention still
- * counts from the original send ("the expiration of a message is always based on its original
- * enqueue timestamp", https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html).
+ * test_sqs.snapshot.json: test_dead_letter_queue_message_attributes).
  */
 import { invalidParameter } from './errors.js';
 import { sequenceNumber } from './sequence-numbers.js';
@@ -109,7 +107,10 @@ export function moveToDeadLetterQueue(state: SqsState, source: Queue, message: M
       sender_id: message.sender_id,
       sent_at: message.sent_at,
       visible_at: now,
-      expires_at: message.expires_at,
+      // A standard queue's message keeps its original enqueue time, a FIFO one's restarts on
+      // the move; either way the dead-letter queue's own retention applies
+      // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html).
+      expires_at: (target.fifo ? now : message.sent_at) + target.retentionSeconds * 1000,
       group_id: message.group_id,
       dedup_id: message.dedup_id,
       sequence_number: target.fifo ? sequenceNumber(state.store.nextSequence(target.id)) : null,

@@ -188,7 +188,12 @@ export function storeMessage(
   let scopeKey: string | undefined;
   if (queue.fifo && message.dedupId !== undefined) {
     scopeKey = queue.dedupByGroup ? `${message.groupId}\u0000${message.dedupId}` : message.dedupId;
-    const duplicate = state.store.dedup(queue.id, scopeKey, now);
+    // An id seen while the scope was the whole queue still counts after a switch to
+    // messageGroup; the other way round, ids seen per group do not
+    // (test_fifo_change_to_high_throughput_after_creation, ..._to_regular_throughput_...).
+    const duplicate =
+      state.store.dedup(queue.id, scopeKey, now) ??
+      (queue.dedupByGroup ? state.store.dedup(queue.id, message.dedupId, now) : undefined);
     if (duplicate) {
       out.MessageId = duplicate.message_id;
       if (duplicate.sequence_number) out.SequenceNumber = duplicate.sequence_number;

@@ -428,26 +428,31 @@ export class SqsStore {
 
   // FIFO
 
-  /** The groups with a message in flight at `now`: they are locked until it is deleted or visible again. */
-  lockedGroups(queueId: number, now: number): Set<string> {
+  /** The messages of a queue not visible at `now` (in flight or delayed): a FIFO group whose oldest is one of them is blocked. */
+  invisibleSeqs(queueId: number, now: number): Set<number> {
     const rows = this.#db
-      .prepare(
-        `SELECT DISTINCT group_id FROM sqs_messages
-         WHERE queue_id = ? AND visible_at > ? AND receive_count > 0 AND group_id IS NOT NULL`,
-      )
-      .all(queueId, now) as Array<{ group_id: string }>;
-    return new Set(rows.map((row) => row.group_id));
+      .prepare('SELECT seq FROM sqs_messages WHERE queue_id = ? AND visible_at > ?')
+      .all(queueId, now) as Array<{ seq: number }>;
+    return new Set(rows.map((row) => row.seq));
   }
 
-  /** The queue's groups in the order of their oldest message, skipping `locked`, up to `limit`. */
-  groupsInOrder(queueId: number, locked: ReadonlySet<string>, limit: number): string[] {
+  /**
+   * The queue's groups in the order of their oldest message, up to `limit`, leaving out groups
+   * whose oldest message is in `blockedHeads` and groups already `passed`.
+   */
+  groupsInOrder(
+    queueId: number,
+    blockedHeads: ReadonlySet<number>,
+    passed: ReadonlySet<string>,
+    limit: number,
+  ): string[] {
     const out: string[] = [];
     if (limit <= 0) return out;
     const rows = this.#db
-      .prepare('SELECT group_id FROM sqs_groups WHERE queue_id = ? ORDER BY head_seq')
-      .iterate(queueId) as IterableIterator<{ group_id: string }>;
+      .prepare('SELECT group_id, head_seq FROM sqs_groups WHERE queue_id = ? ORDER BY head_seq')
+      .iterate(queueId) as IterableIterator<{ group_id: string; head_seq: number }>;
     for (const row of rows) {
-      if (locked.has(row.group_id)) continue;
+      if (blockedHeads.has(row.head_seq) || passed.has(row.group_id)) continue;
       out.push(row.group_id);
       if (out.length >= limit) break;
     }
