@@ -45,6 +45,8 @@ function deleteOne(state: SqsState, queue: Queue, handle: string): void {
   const parsed = parseReceiptHandle(handle);
   if (parsed.queueId !== queue.id)
     throw invalidParameter('ReceiptHandle', handle, 'The receipt handle is not valid for this queue.');
+  // A standard queue's current handle deletes in one statement; anything else reads the row.
+  if (!queue.fifo && state.store.deleteReceived(queue.id, parsed.seq, parsed.nonce)) return;
   const message = state.store.message(parsed.seq);
   if (!message || message.queue_id !== queue.id) return;
   if (message.receipt !== parsed.nonce) {
