@@ -45,10 +45,14 @@ export class Database {
   readonly #replacedListeners: Array<() => void> = [];
   #batch: Batch | undefined;
   #savepoints = 0;
+  readonly #savepointStatements: Array<{ open: Statement; release: Statement; rollback: Statement }> = [];
 
   constructor(file: string | undefined, options: { durability?: 'normal' | 'full' } = {}) {
     this.sqlite = new BetterSqlite3(file ?? ':memory:');
     if (file) {
+      // 32 MiB of page cache (SQLite's default is 2 MiB): the hot index pages of a queue with a
+      // large backlog stay in memory instead of being read back from the file on each batch.
+      this.sqlite.pragma('cache_size = -32768');
       this.sqlite.pragma('journal_mode = WAL');
       this.sqlite.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
     }
@@ -116,14 +120,19 @@ export class Database {
    */
   transaction<T>(work: () => T): T {
     if (this.sqlite.inTransaction) {
-      const name = `nimbus_${++this.#savepoints}`;
-      this.prepare(`SAVEPOINT ${name}`).run();
+      const depth = ++this.#savepoints;
+      const savepoint = this.#savepoint(depth);
+      savepoint.open.run();
       try {
         const result = work();
-        this.prepare(`RELEASE ${name}`).run();
+        savepoint.release.run();
         return result;
       } catch (error) {
-        this.#undo(name);
+        if (this.sqlite.inTransaction) {
+          savepoint.rollback.run();
+          savepoint.release.run();
+        }
+        this.#replaced();
         throw error;
       } finally {
         this.#savepoints--;
@@ -141,12 +150,19 @@ export class Database {
     }
   }
 
-  #undo(savepoint: string): void {
-    if (this.sqlite.inTransaction) {
-      this.prepare(`ROLLBACK TO ${savepoint}`).run();
-      this.prepare(`RELEASE ${savepoint}`).run();
+  /** The statements of the savepoint at one nesting depth, prepared once. */
+  #savepoint(depth: number): { open: Statement; release: Statement; rollback: Statement } {
+    let statements = this.#savepointStatements[depth];
+    if (!statements) {
+      const name = `nimbus_${depth}`;
+      statements = {
+        open: this.sqlite.prepare(`SAVEPOINT ${name}`),
+        release: this.sqlite.prepare(`RELEASE ${name}`),
+        rollback: this.sqlite.prepare(`ROLLBACK TO ${name}`),
+      };
+      this.#savepointStatements[depth] = statements;
     }
-    this.#replaced();
+    return statements;
   }
 
   /**
