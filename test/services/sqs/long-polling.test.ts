@@ -170,4 +170,22 @@ describe('Long polling', () => {
     await other.send(new SendMessageCommand({ QueueUrl, MessageBody: 'b1', MessageGroupId: 'b' }));
     assert.deepEqual(bodies(await pending.result), ['b1']);
   });
+
+  test('frees the waiter of a client that hangs up, so a later message goes to a live receive', async () => {
+    const QueueUrl = await createQueue(sqs, 'hang-up');
+    const abort = new AbortController();
+    const abandoned = sqs
+      .send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }), { abortSignal: abort.signal })
+      .catch((error: Error) => error);
+    await settle();
+    abort.abort();
+    assert.equal(((await abandoned) as Error).name, 'AbortError');
+    await settle();
+    await other.send(new SendMessageCommand({ QueueUrl, MessageBody: 'for the living' }));
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl }));
+    assert.deepEqual(
+      (Messages ?? []).map((message) => message.Body),
+      ['for the living'],
+    );
+  });
 });
