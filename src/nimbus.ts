@@ -196,6 +196,6 @@ export class Nimbus {
   async close(): Promise<void> {
     await this.dropAllProviders();
     this.clock.stop();
-    this.db.close();
+    await this.db.close();
   }
 }

@@ -16,6 +16,7 @@
  * request, which is most of the cost of a small write. A rollback of any kind tells the stores
  * that cache rows (`onReplaced`), since what they read may be gone.
  */
+import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 
 export type Statement = BetterSqlite3.Statement;
@@ -46,15 +47,22 @@ export class Database {
   #batch: Batch | undefined;
   #savepoints = 0;
   readonly #savepointStatements: Array<{ open: Statement; release: Statement; rollback: Statement }> = [];
+  readonly #file: string | undefined;
+  readonly #synchronous: 'NORMAL' | 'FULL';
+  #checkpointer: Worker | undefined;
 
   constructor(file: string | undefined, options: { durability?: 'normal' | 'full' } = {}) {
     this.sqlite = new BetterSqlite3(file ?? ':memory:');
+    this.#file = file;
+    this.#synchronous = options.durability === 'full' ? 'FULL' : 'NORMAL';
     if (file) {
       // 32 MiB of page cache (SQLite's default is 2 MiB): the hot index pages of a queue with a
       // large backlog stay in memory instead of being read back from the file on each batch.
       this.sqlite.pragma('cache_size = -32768');
       this.sqlite.pragma('journal_mode = WAL');
-      this.sqlite.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+      this.sqlite.pragma(`synchronous = ${this.#synchronous}`);
+      // The WAL file is truncated back to this size once checkpointed (it would keep its peak).
+      this.sqlite.pragma('journal_size_limit = 67108864');
     }
     this.sqlite.pragma('foreign_keys = ON');
     this.sqlite.exec(
@@ -191,11 +199,34 @@ export class Database {
     if (!batch) return;
     try {
       if (this.sqlite.open && this.sqlite.inTransaction) this.prepare('COMMIT').run();
+      if (!this.#checkpointer && this.#file) this.#startCheckpointer(this.#file);
       batch.resolve();
     } catch (error) {
       if (this.sqlite.open && this.sqlite.inTransaction) this.prepare('ROLLBACK').run();
       this.#replaced();
       batch.reject(error);
+    }
+  }
+
+  /**
+   * Moves WAL checkpoints off the event loop (state/checkpointer.ts), from the first batch on,
+   * so that a server that only reads never starts the thread. If the worker cannot start,
+   * SQLite's automatic checkpoints stay on.
+   */
+  #startCheckpointer(file: string): void {
+    try {
+      const worker = new Worker(new URL('./checkpointer.js', import.meta.url), {
+        workerData: { file, synchronous: this.#synchronous },
+      });
+      worker.unref();
+      worker.on('error', () => {
+        this.#checkpointer = undefined;
+        if (this.sqlite.open) this.sqlite.pragma('wal_autocheckpoint = 1000');
+      });
+      this.#checkpointer = worker;
+      this.sqlite.pragma('wal_autocheckpoint = 0');
+    } catch {
+      // Automatic checkpoints remain.
     }
   }
 
@@ -274,8 +305,21 @@ export class Database {
     this.#replaced();
   }
 
-  close(): void {
+  /** Commits what is open, stops the checkpointer (after its last checkpoint) and closes. */
+  async close(): Promise<void> {
     this.#commitBatch();
+    const worker = this.#checkpointer;
+    this.#checkpointer = undefined;
+    if (worker) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => resolve();
+        worker.once('message', done);
+        worker.once('exit', done);
+        worker.once('error', done);
+        worker.postMessage('close');
+      });
+      await worker.terminate();
+    }
     this.#statements.clear();
     if (this.sqlite.open) this.sqlite.close();
   }
