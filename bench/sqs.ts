@@ -131,7 +131,10 @@ export async function benchSqs(settings: BenchSettings, messages: number): Promi
     const sendRequest = (queueUrl: string) => sqs('SendMessage', { QueueUrl: queueUrl, MessageBody: body1k });
     const sends = await interleaved(
       [
-        { name: 'floor', run: () => load(floor.port, settings, sendRequest(`http://127.0.0.1:${port}/000000000000/x`)) },
+        {
+          name: 'floor',
+          run: () => load(floor.port, settings, sendRequest(`http://127.0.0.1:${port}/000000000000/x`)),
+        },
         {
           name: 'sqs:SendMessage',
           run: async () => {
