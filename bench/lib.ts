@@ -57,9 +57,20 @@ export function rssMb(pid: number): number {
   return Math.round((kb / 1024) * 10) / 10;
 }
 
+/** Every server a bench started: none may outlive it, or it would load the next run. */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => process.exit(1));
+// A closed stdout (`npm run bench | head`) must end the run, not leave it writing into nothing.
+process.stdout.on('error', () => process.exit(1));
+
 /** Spawns a server and resolves once it prints its port. */
 export function startProcess(args: string[], portPattern: RegExp): Promise<Started> {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   return new Promise((resolve, reject) => {
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {

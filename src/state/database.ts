@@ -224,7 +224,11 @@ export class Database {
         if (this.sqlite.open) this.sqlite.pragma('wal_autocheckpoint = 1000');
       });
       this.#checkpointer = worker;
-      this.sqlite.pragma('wal_autocheckpoint = 0');
+      // A backstop: under a steady stream of writes the worker never finds the WAL fully copied
+      // at the moment a write begins, and only then can SQLite start the WAL over. Past 16 MiB
+      // the committing connection checkpoints itself (finding most frames already copied, so
+      // cheaply) and the WAL restarts; without this it grew to a gigabyte during a bulk load.
+      this.sqlite.pragma('wal_autocheckpoint = 4096');
     } catch {
       // Automatic checkpoints remain.
     }

@@ -13,6 +13,7 @@
  *   "The receipt handle has expired." (test_fifo_delete_after_visibility_timeout).
  */
 import type { SqsOperations } from '../../generated/sqs/operations.js';
+import { ReceiptHandleIsInvalid } from '../../generated/sqs/errors.js';
 import type * as T from '../../generated/sqs/types.js';
 import type { RequestContext } from '../service-types.js';
 import { checkBatch, eachEntry } from './batches.js';
@@ -26,7 +27,7 @@ import type { Sweeper } from './sweeper.js';
 
 /** The whole of a SendMessageBatch may not pass 1 MiB (test_send_message_batch_with_oversized_contents). */
 const batchSizeLimit = 1_048_576;
-/** A message is invisible for at most 12 hours after it was received. */
+/** A message is invisible for at most 12 hours after it was received (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html). */
 const maxVisibilityMs = 43_200_000;
 
 function expired(handle: string) {
@@ -41,10 +42,14 @@ function notInFlight(handle: string) {
   );
 }
 
+/** aws/aws-sdk-java-v2 issue 3101 quotes real SQS for a handle of another queue. */
+function notForThisQueue(handle: string): ReceiptHandleIsInvalid {
+  return new ReceiptHandleIsInvalid(`The receipt handle "${handle}" is not valid for this queue.`);
+}
+
 function deleteOne(state: SqsState, queue: Queue, handle: string): void {
   const parsed = parseReceiptHandle(handle);
-  if (parsed.queueId !== queue.id)
-    throw invalidParameter('ReceiptHandle', handle, 'The receipt handle is not valid for this queue.');
+  if (parsed.queueId !== queue.id) throw notForThisQueue(handle);
   // A standard queue's current handle deletes in one statement; anything else reads the row.
   if (!queue.fifo && state.store.deleteReceived(queue.id, parsed.seq, parsed.nonce)) return;
   const message = state.store.message(parsed.seq);
@@ -64,8 +69,7 @@ function changeVisibilityOne(state: SqsState, queue: Queue, handle: string, time
     throw invalidParameter('VisibilityTimeout', timeout, 'Must be >= 0 and <= 43200, if provided.');
   }
   const parsed = parseReceiptHandle(handle);
-  if (parsed.queueId !== queue.id)
-    throw invalidParameter('ReceiptHandle', handle, 'The receipt handle is not valid for this queue.');
+  if (parsed.queueId !== queue.id) throw notForThisQueue(handle);
   const message = state.store.message(parsed.seq);
   const now = state.now();
   if (!message || message.queue_id !== queue.id || message.receipt !== parsed.nonce) {
@@ -74,7 +78,8 @@ function changeVisibilityOne(state: SqsState, queue: Queue, handle: string, time
   }
   if (queue.fifo && message.visible_at <= now) throw expired(handle);
   const visibleAt = now + timeout * 1000;
-  if (message.first_received_at !== null && visibleAt - (message.first_received_at as number) > maxVisibilityMs) {
+  // The 12 hours count from the receive that issued this handle.
+  if (message.received_at !== null && visibleAt - message.received_at > maxVisibilityMs) {
     throw invalidParameter(
       'VisibilityTimeout',
       timeout,

@@ -61,6 +61,7 @@ export const sqsMigrations: Migration[] = [
       expires_at INTEGER NOT NULL,
       receive_count INTEGER NOT NULL DEFAULT 0,
       first_received_at INTEGER,
+      received_at INTEGER,
       receipt TEXT,
       group_id TEXT,
       dedup_id TEXT,
@@ -139,6 +140,8 @@ export interface MessageRow {
   expires_at: number;
   receive_count: number;
   first_received_at: number | null;
+  /** When the receive that issued the current receipt happened. */
+  received_at: number | null;
   receipt: string | null;
   group_id: string | null;
   dedup_id: string | null;
@@ -146,7 +149,7 @@ export interface MessageRow {
   source_arn: string | null;
 }
 
-export type NewMessage = Omit<MessageRow, 'seq' | 'receive_count' | 'first_received_at' | 'receipt'>;
+export type NewMessage = Omit<MessageRow, 'seq' | 'receive_count' | 'first_received_at' | 'received_at' | 'receipt'>;
 
 export interface DedupRow {
   message_id: string;
@@ -206,7 +209,7 @@ export class SqsStore {
     this.#countBy = db.prepare('UPDATE sqs_queues SET message_count = message_count + ? WHERE id = ?');
     this.#markReceived = db.prepare(
       `UPDATE sqs_messages SET visible_at = ?, receive_count = receive_count + 1,
-         first_received_at = coalesce(first_received_at, ?), receipt = ? WHERE seq = ?`,
+         first_received_at = coalesce(first_received_at, ?), received_at = ?, receipt = ? WHERE seq = ?`,
     );
   }
 
@@ -408,7 +411,7 @@ export class SqsStore {
   }
 
   markReceived(seq: number, visibleAt: number, now: number, receipt: string): void {
-    this.#markReceived.run(visibleAt, now, receipt, seq);
+    this.#markReceived.run(visibleAt, now, now, receipt, seq);
   }
 
   /** A moved message keeps how often, and since when, it has been received. */
