@@ -12,8 +12,9 @@
  * - a FIFO queue's handle expires with its visibility timeout or the next receive:
  *   "The receipt handle has expired." (test_fifo_delete_after_visibility_timeout).
  */
-import type { SqsOperations } from '../../generated/sqs/operations.js';
+
 import { ReceiptHandleIsInvalid } from '../../generated/sqs/errors.js';
+import type { SqsOperations } from '../../generated/sqs/operations.js';
 import type * as T from '../../generated/sqs/types.js';
 import type { RequestContext } from '../service-types.js';
 import { checkBatch, eachEntry } from './batches.js';
