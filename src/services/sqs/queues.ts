@@ -16,7 +16,7 @@ import {
   requestedAttributeNames,
 } from './queue-attributes.js';
 import { checkRedriveAllowPolicy, checkRedrivePolicy } from './redrive.js';
-import type { Queue, SqsState } from './state.js';
+import { type Queue, queueArn, type SqsState } from './state.js';
 import { checkTags, mergeTags } from './tags.js';
 
 const standardName = /^[A-Za-z0-9_-]{1,80}$/;
@@ -88,8 +88,14 @@ function attributeOutput(state: SqsState, queue: Queue, names: Set<string> | 'al
 }
 
 /** Cross-attribute rules that need other queues: redrive targets and sources. */
-function checkLinkedAttributes(state: SqsState, ctx: RequestContext, attributes: QueueAttributes, fifo: boolean): void {
-  if (attributes.RedrivePolicy) checkRedrivePolicy(state, attributes.RedrivePolicy, fifo, ctx);
+function checkLinkedAttributes(
+  state: SqsState,
+  ctx: RequestContext,
+  attributes: QueueAttributes,
+  fifo: boolean,
+  sourceArn: string,
+): void {
+  if (attributes.RedrivePolicy) checkRedrivePolicy(state, attributes.RedrivePolicy, fifo, ctx, sourceArn);
   if (attributes.RedriveAllowPolicy) checkRedriveAllowPolicy(attributes.RedriveAllowPolicy);
 }
 
@@ -113,7 +119,7 @@ export function queueOperations(state: SqsState) {
         );
       }
       const effective = mergeAttributes(defaultAttributes(fifo), attributes);
-      checkLinkedAttributes(state, ctx, effective, fifo);
+      checkLinkedAttributes(state, ctx, effective, fifo, queueArn(ctx.region, ctx.account, input.QueueName));
       state.store.insertQueue({
         account: ctx.account,
         region: ctx.region,
@@ -173,7 +179,7 @@ export function queueOperations(state: SqsState) {
       const queue = state.queueByUrl(ctx, input.QueueUrl);
       const changes = checkSettableAttributes(input.Attributes, queue.fifo, false);
       const next = mergeAttributes(queue.attributes, changes);
-      checkLinkedAttributes(state, ctx, changes, queue.fifo);
+      checkLinkedAttributes(state, ctx, changes, queue.fifo, queue.arn);
       state.store.updateAttributes(queue.row, JSON.stringify(next), state.now());
     },
 

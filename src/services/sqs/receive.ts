@@ -10,95 +10,15 @@
 import { OverLimit } from '../../generated/sqs/errors.js';
 import type * as T from '../../generated/sqs/types.js';
 import type { RequestContext } from '../service-types.js';
-import { invalidParameter } from './errors.js';
-import { attributesMd5, attributesOutput, type StoredAttributes, selectAttributes } from './message-attributes.js';
-import { formatReceiptHandle, newNonce } from './receipt-handles.js';
+import { newNonce } from './receipt-handles.js';
+import { recordAttempt, replayAttempt } from './receive-attempts.js';
+import { messageOutput, type ReceiveOptions, receiveOptions } from './receive-output.js';
 import { moveToDeadLetterQueue } from './redrive.js';
 import type { Queue, SqsState } from './state.js';
 import type { MessageRow } from './store.js';
 
 /** https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html */
 const inFlightLimit = { standard: 120_000, fifo: 20_000 };
-
-const systemAttributeNames = [
-  'SenderId',
-  'SentTimestamp',
-  'ApproximateReceiveCount',
-  'ApproximateFirstReceiveTimestamp',
-  'SequenceNumber',
-  'MessageDeduplicationId',
-  'MessageGroupId',
-  'AWSTraceHeader',
-  'DeadLetterQueueSourceArn',
-] as const;
-
-interface ReceiveOptions {
-  limit: number;
-  visibilityTimeout: number;
-  systemNames: ReadonlySet<string>;
-  attributeNames: readonly string[];
-}
-
-function options(queue: Queue, input: T.ReceiveMessageRequest): ReceiveOptions & { waitSeconds: number } {
-  const limit = input.MaxNumberOfMessages ?? 1;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 10) {
-    throw invalidParameter('MaxNumberOfMessages', limit, 'Must be between 1 and 10, if provided.');
-  }
-  const waitSeconds = input.WaitTimeSeconds ?? queue.receiveWaitSeconds;
-  if (!Number.isInteger(waitSeconds) || waitSeconds < 0 || waitSeconds > 20) {
-    throw invalidParameter('WaitTimeSeconds', waitSeconds, 'Must be >= 0 and <= 20, if provided.');
-  }
-  const visibilityTimeout = input.VisibilityTimeout ?? queue.visibilityTimeout;
-  if (!Number.isInteger(visibilityTimeout) || visibilityTimeout < 0 || visibilityTimeout > 43_200) {
-    throw invalidParameter('VisibilityTimeout', visibilityTimeout, 'Must be >= 0 and <= 43200, if provided.');
-  }
-  const asked = [...(input.AttributeNames ?? []), ...(input.MessageSystemAttributeNames ?? [])] as string[];
-  const systemNames = new Set<string>(asked.includes('All') ? systemAttributeNames : asked);
-  return { limit, waitSeconds, visibilityTimeout, systemNames, attributeNames: input.MessageAttributeNames ?? [] };
-}
-
-function systemAttributes(message: MessageRow, names: ReadonlySet<string>): Record<string, string> | undefined {
-  if (names.size === 0) return undefined;
-  const values: Record<string, string | null | undefined> = {
-    SenderId: message.sender_id,
-    SentTimestamp: String(message.sent_at),
-    ApproximateReceiveCount: String(message.receive_count),
-    ApproximateFirstReceiveTimestamp: message.first_received_at === null ? null : String(message.first_received_at),
-    SequenceNumber: message.sequence_number,
-    MessageDeduplicationId: message.dedup_id,
-    MessageGroupId: message.group_id,
-    AWSTraceHeader: message.system_attributes
-      ? (JSON.parse(message.system_attributes) as StoredAttributes).AWSTraceHeader?.StringValue
-      : undefined,
-    DeadLetterQueueSourceArn: message.source_arn,
-  };
-  const out: Record<string, string> = {};
-  for (const name of systemAttributeNames) {
-    const value = values[name];
-    if (names.has(name) && value !== null && value !== undefined) out[name] = value;
-  }
-  return Object.keys(out).length > 0 ? out : undefined;
-}
-
-function messageOutput(queue: Queue, message: MessageRow, nonce: string, opts: ReceiveOptions): T.Message {
-  const out: T.Message = {
-    MessageId: message.message_id,
-    ReceiptHandle: formatReceiptHandle(queue.id, message.seq, nonce),
-    MD5OfBody: message.md5_body,
-    Body: message.body,
-  };
-  const attributes = systemAttributes(message, opts.systemNames);
-  if (attributes) out.Attributes = attributes;
-  if (message.attributes && opts.attributeNames.length > 0) {
-    const selected = selectAttributes(JSON.parse(message.attributes) as StoredAttributes, opts.attributeNames);
-    // The digest covers what is returned (test_receive_message_message_attribute_names_filters).
-    if (selected) {
-      out.MD5OfMessageAttributes = attributesMd5(selected);
-      out.MessageAttributes = attributesOutput(selected);
-    }
-  }
-  return out;
-}
 
 /** Takes one message for this receive, unless it expired or moved to the dead-letter queue. */
 function take(state: SqsState, queue: Queue, message: MessageRow, opts: ReceiveOptions, now: number): T.Message | null {
@@ -179,11 +99,19 @@ export async function receiveMessage(
   input: T.ReceiveMessageRequest,
 ): Promise<T.ReceiveMessageResult> {
   let queue = state.queueByUrl(ctx, input.QueueUrl);
-  const opts = options(queue, input);
+  const opts = receiveOptions(queue, input);
+  const attemptId = queue.fifo ? input.ReceiveRequestAttemptId : undefined;
+  if (attemptId !== undefined) {
+    const replayed = replayAttempt(state, queue, attemptId, opts);
+    if (replayed) return replayed.length > 0 ? { Messages: replayed } : {};
+  }
   const deadline = state.now() + opts.waitSeconds * 1000;
   for (;;) {
     const messages = receiveNow(state, queue, opts);
-    if (messages.length > 0) return { Messages: messages };
+    if (messages.length > 0) {
+      if (attemptId !== undefined) recordAttempt(state, queue, attemptId, messages);
+      return { Messages: messages };
+    }
     const now = state.now();
     if (now >= deadline) return {};
     const nextVisible = state.store.nextVisibleAt(queue.id, now);

@@ -21,6 +21,7 @@ export function checkRedrivePolicy(
   text: string,
   fifo: boolean,
   ctx: { account: string; region: string },
+  sourceArn: string,
 ): void {
   let policy: unknown;
   try {
@@ -54,6 +55,28 @@ export function checkRedrivePolicy(
   if (!target) throw redriveError(text, 'Dead letter target does not exist.');
   if (target.fifo !== fifo) {
     throw redriveError(text, 'Dead-letter queue must be the same type of queue as the source queue.');
+  }
+  if (!redriveAllowed(target.attributes.RedriveAllowPolicy, sourceArn)) {
+    // AWS refuses a source its dead-letter queue does not allow; this wording is Nimbus's, no
+    // recording of AWS's was found.
+    throw redriveError(text, `Queue ${sourceArn} is not allowed to use ${target.arn} as its dead-letter queue.`);
+  }
+}
+
+/**
+ * Whether a dead-letter queue's RedriveAllowPolicy lets `sourceArn` use it: allowAll (and no
+ * policy) lets every queue, denyAll none, byQueue those listed.
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html
+ */
+function redriveAllowed(policyText: string | undefined, sourceArn: string): boolean {
+  if (!policyText) return true;
+  try {
+    const policy = JSON.parse(policyText) as { redrivePermission?: string; sourceQueueArns?: string[] };
+    if (policy.redrivePermission === 'denyAll') return false;
+    if (policy.redrivePermission === 'byQueue') return (policy.sourceQueueArns ?? []).includes(sourceArn);
+    return true;
+  } catch {
+    return true;
   }
 }
 

@@ -90,6 +90,14 @@ export const sqsMigrations: Migration[] = [
     ) WITHOUT ROWID;
     CREATE INDEX sqs_dedup_expiring ON sqs_dedup (expires_at);
 
+    CREATE TABLE sqs_receive_attempts (
+      queue_id INTEGER NOT NULL,
+      attempt_id TEXT NOT NULL,
+      received TEXT NOT NULL,
+      expires_at INTEGER NOT NULL,
+      PRIMARY KEY (queue_id, attempt_id)
+    ) WITHOUT ROWID;
+
     CREATE TABLE sqs_move_tasks (
       task_handle TEXT PRIMARY KEY,
       account TEXT NOT NULL,
@@ -286,6 +294,7 @@ export class SqsStore {
     this.#db.prepare('DELETE FROM sqs_messages WHERE queue_id = ?').run(queue.id);
     this.#db.prepare('DELETE FROM sqs_groups WHERE queue_id = ?').run(queue.id);
     this.#db.prepare('DELETE FROM sqs_dedup WHERE queue_id = ?').run(queue.id);
+    this.#db.prepare('DELETE FROM sqs_receive_attempts WHERE queue_id = ?').run(queue.id);
     this.#db.prepare('DELETE FROM sqs_queues WHERE id = ?').run(queue.id);
   }
 
@@ -576,6 +585,24 @@ export class SqsStore {
 
   deleteExpiredDedup(now: number): void {
     this.#db.prepare('DELETE FROM sqs_dedup WHERE expires_at <= ?').run(now);
+    this.#db.prepare('DELETE FROM sqs_receive_attempts WHERE expires_at <= ?').run(now);
+  }
+
+  /** The [seq, nonce] pairs an unexpired receive attempt was answered with. */
+  receiveAttempt(queueId: number, attemptId: string, now: number): Array<[number, string]> | undefined {
+    const row = this.#db
+      .prepare('SELECT received FROM sqs_receive_attempts WHERE queue_id = ? AND attempt_id = ? AND expires_at > ?')
+      .get(queueId, attemptId, now) as { received: string } | undefined;
+    return row ? (JSON.parse(row.received) as Array<[number, string]>) : undefined;
+  }
+
+  putReceiveAttempt(queueId: number, attemptId: string, received: Array<[number, string]>, expiresAt: number): void {
+    this.#db
+      .prepare(
+        `INSERT INTO sqs_receive_attempts (queue_id, attempt_id, received, expires_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (queue_id, attempt_id) DO UPDATE SET received = excluded.received, expires_at = excluded.expires_at`,
+      )
+      .run(queueId, attemptId, JSON.stringify(received), expiresAt);
   }
 
   // Move tasks

@@ -209,4 +209,30 @@ describe('Dead-letter queues', () => {
       }
     });
   });
+
+  describe('RedriveAllowPolicy', () => {
+    test('lets a listed source use the dead-letter queue and refuses another', async () => {
+      const dlqUrl = await createQueue(sqs, 'guarded-dlq');
+      const dlqArn = await arnOf(dlqUrl);
+      const allowedArn = dlqArn.replace('guarded-dlq', 'allowed');
+      await sqs.send(
+        new SetQueueAttributesCommand({
+          QueueUrl: dlqUrl,
+          Attributes: {
+            RedriveAllowPolicy: JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: [allowedArn] }),
+          },
+        }),
+      );
+      const RedrivePolicy = JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 3 });
+      await createQueue(sqs, 'allowed', { RedrivePolicy });
+      const refused = await sqs
+        .send(new CreateQueueCommand({ QueueName: 'refused', Attributes: { RedrivePolicy } }))
+        .then(
+          () => assert.fail('expected CreateQueue to fail'),
+          (caught: Error & { Code?: string; $metadata: { httpStatusCode?: number } }) => caught,
+        );
+      assert.equal(refused.Code, 'InvalidParameterValue');
+      assert.equal(refused.$metadata.httpStatusCode, 400);
+    });
+  });
 });

@@ -250,4 +250,41 @@ describe('FIFO queues', () => {
       assert.deepEqual(bodies(await receive(QueueUrl)), ['after']);
     });
   });
+
+  describe('ReceiveRequestAttemptId', () => {
+    test('answers a retried attempt with the same messages and receipt handles', async () => {
+      const QueueUrl = await fifoQueue({ ContentBasedDeduplication: 'true' });
+      await send(QueueUrl, 'one', 'g');
+      await send(QueueUrl, 'two', 'g');
+      const first = await receive(QueueUrl, { ReceiveRequestAttemptId: 'attempt-1', MaxNumberOfMessages: 1 });
+      const retried = await receive(QueueUrl, { ReceiveRequestAttemptId: 'attempt-1', MaxNumberOfMessages: 1 });
+      assert.deepEqual(bodies(retried), ['one']);
+      assert.equal(retried[0]?.ReceiptHandle, first[0]?.ReceiptHandle);
+    });
+
+    test('refuses a retry once a message of the attempt was deleted', async () => {
+      const QueueUrl = await fifoQueue({ ContentBasedDeduplication: 'true' });
+      await send(QueueUrl, 'one', 'g');
+      const [message] = await receive(QueueUrl, { ReceiveRequestAttemptId: 'attempt-2' });
+      await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: message?.ReceiptHandle }));
+      const error = await receive(QueueUrl, { ReceiveRequestAttemptId: 'attempt-2' }).then(
+        () => assert.fail('expected the retry to fail'),
+        (caught: Error & { Code?: string }) => caught,
+      );
+      assert.equal(error.Code, 'InvalidParameterValue');
+      assert.equal(
+        error.message,
+        'Value attempt-2 for parameter ReceiveRequestAttemptId is invalid. Reason: The receiveRequestAttemptId is not valid anymore since the receive call is not retryable.',
+      );
+    });
+
+    test('starts a new receive for an attempt id older than five minutes', async () => {
+      const QueueUrl = await fifoQueue({ ContentBasedDeduplication: 'true', VisibilityTimeout: '600' });
+      await send(QueueUrl, 'one', 'g');
+      await send(QueueUrl, 'two', 'h');
+      await receive(QueueUrl, { ReceiveRequestAttemptId: 'attempt-3', MaxNumberOfMessages: 1 });
+      cloud.clock.advance(301);
+      assert.deepEqual(bodies(await receive(QueueUrl, { ReceiveRequestAttemptId: 'attempt-3' })), ['two']);
+    });
+  });
 });
