@@ -93,12 +93,16 @@ function receiveNow(state: SqsState, queue: Queue, opts: ReceiveOptions): T.Mess
   });
 }
 
-export async function receiveMessage(
+/**
+ * Answers at once, without a promise, when messages are there (the common case); otherwise
+ * waits as the request asks.
+ */
+export function receiveMessage(
   state: SqsState,
   ctx: RequestContext,
   input: T.ReceiveMessageRequest,
-): Promise<T.ReceiveMessageResult> {
-  let queue = state.queueByUrl(ctx, input.QueueUrl);
+): T.ReceiveMessageResult | Promise<T.ReceiveMessageResult> {
+  const queue = state.queueByUrl(ctx, input.QueueUrl);
   const opts = receiveOptions(queue, input);
   const attemptId = queue.fifo ? input.ReceiveRequestAttemptId : undefined;
   if (attemptId !== undefined) {
@@ -106,12 +110,25 @@ export async function receiveMessage(
     if (replayed) return replayed.length > 0 ? { Messages: replayed } : {};
   }
   const deadline = state.now() + opts.waitSeconds * 1000;
+  const messages = receiveNow(state, queue, opts);
+  if (messages.length > 0) {
+    if (attemptId !== undefined) recordAttempt(state, queue, attemptId, messages);
+    return { Messages: messages };
+  }
+  if (state.now() >= deadline) return {};
+  return longPoll(state, ctx, queue, opts, deadline, attemptId);
+}
+
+async function longPoll(
+  state: SqsState,
+  ctx: RequestContext,
+  waitingOn: Queue,
+  opts: ReceiveOptions,
+  deadline: number,
+  attemptId: string | undefined,
+): Promise<T.ReceiveMessageResult> {
+  let queue = waitingOn;
   for (;;) {
-    const messages = receiveNow(state, queue, opts);
-    if (messages.length > 0) {
-      if (attemptId !== undefined) recordAttempt(state, queue, attemptId, messages);
-      return { Messages: messages };
-    }
     const now = state.now();
     if (now >= deadline) return {};
     const nextVisible = state.store.nextVisibleAt(queue.id, now);
@@ -122,5 +139,10 @@ export async function receiveMessage(
     const row = state.store.queue(queue.account, queue.region, queue.name);
     if (!row || row.id !== queue.id) return {};
     queue = state.parse(row);
+    const messages = receiveNow(state, queue, opts);
+    if (messages.length > 0) {
+      if (attemptId !== undefined) recordAttempt(state, queue, attemptId, messages);
+      return { Messages: messages };
+    }
   }
 }
