@@ -32,8 +32,7 @@ export async function handleRequest(nimbus: Nimbus, req: IncomingMessage, res: S
   if (isControlPath(path)) {
     response = await handleControl(nimbus, req, path, new URLSearchParams(query));
     await committed(nimbus);
-  } else if (req.method === 'OPTIONS' && req.headers.origin) response = preflight(req);
-  else response = await answer(nimbus, req, res, path, query);
+  } else response = await answer(nimbus, req, res, path, query);
   writeResponse(req, res, response);
 }
 
@@ -68,8 +67,11 @@ async function answer(
       body = await readBody(req, limit);
       shape.form = new URLSearchParams(body.toString('utf8'));
     }
+    // A CORS preflight goes to the service whose model routes it (S3's OptionsObject decides
+    // by the bucket's rules); any other is answered here, allowing what a local page asks.
+    const isPreflight = method === 'OPTIONS' && headers.origin !== undefined;
     const candidates = nimbus.resolver.resolve(shape);
-    if (candidates.length === 0) return unresolvedResponse(shape, requestId);
+    if (candidates.length === 0) return isPreflight ? preflight(req) : unresolvedResponse(shape, requestId);
 
     let resolved:
       | { request: HttpRequest; model: ServiceModel; protocol: ServerProtocol; operation: Operation; modelName: string }
@@ -91,7 +93,10 @@ async function answer(
         firstError ??= error;
       }
     }
-    if (!resolved) throw firstError;
+    if (!resolved) {
+      if (isPreflight) return preflight(req);
+      throw firstError;
+    }
     const { request, model, protocol, operation, modelName } = resolved;
     label = `${modelName}.${operation.name}`;
 

@@ -42,7 +42,7 @@ export function preflight(request: IncomingMessage): HttpResponse {
 }
 
 export function writeResponse(request: IncomingMessage, res: ServerResponse, response: HttpResponse): void {
-  const cors = corsHeaders(request);
+  const cors = response.corsDecided ? undefined : corsHeaders(request);
   const headers = cors ? { ...response.headers, ...cors } : response.headers;
   const body = response.body;
   if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) {

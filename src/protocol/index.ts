@@ -18,6 +18,7 @@ const families: Record<string, Loader> = {
 
 /** Quirks by model name, then protocol: `{ s3: { 'rest-xml': async () => new S3RestXmlProtocol() } }`. */
 const quirks: Record<string, Partial<Record<string, Loader>>> = {
+  s3: { 'rest-xml': async () => new (await import('./rest-xml/s3.js')).S3RestXmlProtocol() },
   'sqs-query': { query: async () => new (await import('./query/sqs.js')).SqsQueryProtocol() },
 };
 

@@ -32,6 +32,8 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[]>;
   body?: Buffer | string | Readable;
+  /** The service answered CORS itself (S3 by its bucket rules): the edge adds no CORS headers. */
+  corsDecided?: boolean;
 }
 
 /** What a serializer needs beyond the value: the ids AWS puts in every response. */

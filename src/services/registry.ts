@@ -3,8 +3,9 @@
  * and resolution hints; its provider loads on first use.
  */
 import { iam } from './iam/index.js';
+import { s3 } from './s3/index.js';
 import type { ServiceDefinition } from './service-types.js';
 import { sqs } from './sqs/index.js';
 import { sts } from './sts/index.js';
 
-export const serviceRegistry: readonly ServiceDefinition[] = [iam, sqs, sts];
+export const serviceRegistry: readonly ServiceDefinition[] = [iam, s3, sqs, sts];

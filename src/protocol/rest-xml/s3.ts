@@ -1,0 +1,170 @@
+/**
+ * S3's rest-xml, with what S3 does that the Smithy protocol does not say:
+ * - addressing: a virtual host (`{bucket}.s3.localhost`, `{bucket}.s3.{region}.localhost`,
+ *   `{bucket}.s3[.-]{region}.amazonaws.com`, `{bucket}.localhost`) names the bucket, which is
+ *   then routed as the path-style `/{bucket}/{key}`
+ *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html);
+ * - `Content-Encoding: aws-chunked` bodies (SigV4 streaming, with or without trailers) are
+ *   decoded on the way in, so the provider sees the object's bytes, its decoded length and the
+ *   trailing checksum; `aws-chunked` is not kept as the object's Content-Encoding
+ *   (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html);
+ * - errors are a bare `<Error><Code/><Message/>{fields}<RequestId/><HostId/></Error>`, with the
+ *   error's fields (BucketName, Key, Condition, ...) as elements whether or not the model has
+ *   them; a HEAD answers its error with no body;
+ * - a GetObject of a range answers 206, and a conditional GET that matches nothing answers a
+ *   bodyless 304.
+ */
+import type { Readable } from 'node:stream';
+import type { AwsError } from '../../errors/aws-error.js';
+import type { Operation, ServiceModel, Shape } from '../model-types.js';
+import type { ResponseHeaders } from '../rest/response-headers.js';
+import type { HttpRequest, HttpResponse, Input, ResponseContext } from '../types.js';
+import { element, escapeXml, xmlDeclaration } from '../xml/writer.js';
+import { RestXmlProtocol } from './index.js';
+
+const virtualHost =
+  /^(.+?)\.(?:s3(?:[.-](?:website[.-])?[a-z0-9-]+)?\.(?:localhost|amazonaws\.com|localhost\.localstack\.cloud)|s3\.localhost|localhost)$/;
+/** First labels of a `*.localhost` host that name a service, not a bucket. */
+const serviceLabels = new Set(['s3', 'sqs', 'sns', 'sts', 'iam', 'lambda', 'dynamodb', 'kinesis', 'execute-api']);
+
+/** The bucket a request's Host names, if it is a virtual-hosted request. */
+export function bucketOfHost(host: string | undefined): string | undefined {
+  if (!host) return undefined;
+  const name = host.replace(/:\d+$/, '').toLowerCase();
+  const match = virtualHost.exec(name);
+  const bucket = match?.[1];
+  if (!bucket || serviceLabels.has(bucket) || /^\d+\.\d+\.\d+$/.test(bucket)) return undefined;
+  // `bucket.s3.localhost` matches both alternatives; the bucket is the part before `.s3`.
+  return bucket.endsWith('.s3') ? bucket.slice(0, -3) : bucket;
+}
+
+/** A decoder for an aws-chunked body, supplied by the S3 service (it owns the checksums). */
+export type ChunkedDecoder = (stream: Readable, headers: HttpRequest['headers']) => Readable;
+
+let chunkedDecoder: ChunkedDecoder | undefined;
+
+/** The S3 service registers how aws-chunked bodies are decoded (services/s3/aws-chunked.ts). */
+export function useChunkedDecoder(decoder: ChunkedDecoder): void {
+  chunkedDecoder = decoder;
+}
+
+export function isAwsChunked(headers: HttpRequest['headers']): boolean {
+  const sha = headers['x-amz-content-sha256'] ?? '';
+  return sha.startsWith('STREAMING-') || (headers['content-encoding'] ?? '').includes('aws-chunked');
+}
+
+const rewritten = new WeakSet<HttpRequest>();
+
+export class S3RestXmlProtocol extends RestXmlProtocol {
+  /** Routes a virtual-hosted request as its path-style twin. */
+  #address(request: HttpRequest): void {
+    if (rewritten.has(request)) return;
+    rewritten.add(request);
+    const bucket = bucketOfHost(request.headers.host);
+    if (bucket) request.path = `/${encodeURIComponent(bucket)}${request.path === '/' ? '' : request.path}`;
+  }
+
+  override resolveOperation(model: ServiceModel, request: HttpRequest): Operation {
+    this.#address(request);
+    return super.resolveOperation(model, request);
+  }
+
+  override parseRequest(model: ServiceModel, operation: Operation, request: HttpRequest): Input {
+    this.#address(request);
+    const input = super.parseRequest(model, operation, request);
+    const body = input.Body;
+    if (body && typeof (body as Readable).pipe === 'function' && isAwsChunked(request.headers)) {
+      if (!chunkedDecoder) throw new Error('no aws-chunked decoder registered');
+      input.Body = chunkedDecoder(body as Readable, request.headers);
+      if (typeof input.ContentEncoding === 'string') {
+        const kept = input.ContentEncoding.split(',')
+          .map((part) => part.trim())
+          .filter((part) => part !== '' && part !== 'aws-chunked');
+        if (kept.length > 0) input.ContentEncoding = kept.join(', ');
+        else delete input.ContentEncoding;
+      }
+      const decoded = request.headers['x-amz-decoded-content-length'];
+      if (decoded !== undefined) input.ContentLength = Number(decoded);
+    }
+    return input;
+  }
+
+  override serializeOutput(
+    model: ServiceModel,
+    operation: Operation,
+    output: unknown,
+    ctx: ResponseContext,
+  ): HttpResponse {
+    if (operation.name === 'GetBucketLocation') return locationResponse(output, ctx);
+    const response = super.serializeOutput(model, operation, output, ctx);
+    const value = (output ?? {}) as Record<string, unknown>;
+    if (operation.name === 'GetObject' && typeof value.ContentRange === 'string') response.status = 206;
+    if (preflights.has(operation.name)) response.corsDecided = true;
+    return response;
+  }
+
+  protected override writeErrorBody(
+    _model: ServiceModel,
+    _operation: Operation | undefined,
+    error: AwsError,
+    shape: Shape | undefined,
+    ctx: ResponseContext,
+  ): string {
+    let content = element('Code', escapeXml(error.code));
+    if (error.message !== '') content += element('Message', escapeXml(error.message));
+    for (const [name, value] of Object.entries(error.members)) {
+      if (value === undefined || value === null || shape?.memberMap.get(name)?.location) continue;
+      content += element(name, escapeXml(String(value)));
+    }
+    content += element('RequestId', escapeXml(ctx.requestId)) + element('HostId', escapeXml(hostId(ctx.requestId)));
+    return xmlDeclaration + element('Error', content);
+  }
+
+  override serializeError(
+    model: ServiceModel,
+    operation: Operation | undefined,
+    error: AwsError,
+    ctx: ResponseContext,
+  ): HttpResponse {
+    const response = super.serializeError(model, operation, error, ctx);
+    response.headers['x-amz-id-2'] = hostId(ctx.requestId);
+    if (operation && preflights.has(operation.name)) response.corsDecided = true;
+    // 304 Not Modified and the answers to HEAD carry no body.
+    if (error.status === 304 || operation?.http.method === 'HEAD') {
+      delete response.body;
+      delete response.headers['Content-Type'];
+      delete response.headers['content-type'];
+    }
+    return response;
+  }
+
+  protected override writeErrorHeaders(_error: AwsError, _headers: ResponseHeaders): void {}
+}
+
+const preflights = new Set(['OptionsObject', 'OptionsBucket']);
+
+/**
+ * GetBucketLocation's body is the bare `<LocationConstraint>` element (empty for us-east-1), not
+ * a structure named after the output shape
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLocation.html#API_GetBucketLocation_ResponseSyntax).
+ */
+function locationResponse(output: unknown, ctx: ResponseContext): HttpResponse {
+  const constraint = (output as { LocationConstraint?: string } | undefined)?.LocationConstraint ?? '';
+  const body =
+    xmlDeclaration +
+    element('LocationConstraint', escapeXml(constraint), ' xmlns="http://s3.amazonaws.com/doc/2006-03-01/"');
+  return {
+    status: 200,
+    headers: {
+      'x-amz-request-id': ctx.requestId,
+      'x-amz-id-2': hostId(ctx.requestId),
+      'Content-Type': 'application/xml',
+    },
+    body,
+  };
+}
+
+/** S3's `x-amz-id-2` / HostId: an opaque base64 token; here one derived from the request id. */
+function hostId(requestId: string): string {
+  return Buffer.from(requestId.replace(/-/g, ''), 'hex').toString('base64');
+}

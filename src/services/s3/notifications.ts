@@ -1,0 +1,207 @@
+/**
+ * Event notifications: a bucket's NotificationConfiguration names queues (and, once those
+ * services exist, topics and functions) for event types with prefix/suffix filters; each
+ * matching object event becomes the S3 event message AWS sends, delivered in-process to SQS
+ * after the request's commit (S3 delivers at least once, asynchronously, as AWS does).
+ * Event shape: https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html
+ */
+import type * as T from '../../generated/s3/types.js';
+import type { RequestContext } from '../service-types.js';
+import { invalidArgument } from './errors.js';
+import { ownerOf, type S3State } from './state.js';
+import type { BucketRow } from './store.js';
+
+export interface ObjectEventDetail {
+  key: string;
+  size?: number;
+  etag?: string;
+  versionId?: string;
+}
+
+interface Destination {
+  kind: 'queue' | 'topic' | 'function';
+  arn: string;
+  id: string;
+  events: string[];
+  filter: Array<{ Name: string; Value: string }>;
+}
+
+interface SqsSender {
+  sendMessage(ctx: RequestContext, input: { QueueUrl: string; MessageBody: string }): unknown;
+  getQueueUrl?(ctx: RequestContext, input: { QueueName: string; QueueOwnerAWSAccountId?: string }): unknown;
+}
+
+let sequence = 0;
+
+function destinationsOf(config: T.NotificationConfiguration | undefined): Destination[] {
+  if (!config) return [];
+  const out: Destination[] = [];
+  const filterOf = (filter: T.NotificationConfigurationFilter | undefined) =>
+    (filter?.Key?.FilterRules ?? []).map((rule) => ({ Name: String(rule.Name ?? ''), Value: rule.Value ?? '' }));
+  for (const queue of config.QueueConfigurations ?? []) {
+    out.push({
+      kind: 'queue',
+      arn: queue.QueueArn,
+      id: queue.Id ?? '',
+      events: queue.Events as string[],
+      filter: filterOf(queue.Filter),
+    });
+  }
+  return out;
+}
+
+function matchesEvent(patterns: readonly string[], eventName: string): boolean {
+  const full = `s3:${eventName}`;
+  return patterns.some((pattern) =>
+    pattern.endsWith(':*') ? full.startsWith(pattern.slice(0, -1)) : pattern === full,
+  );
+}
+
+function matchesFilter(filter: Destination['filter'], key: string): boolean {
+  for (const rule of filter) {
+    const name = rule.Name.toLowerCase();
+    if (name === 'prefix' && !key.startsWith(rule.Value)) return false;
+    if (name === 'suffix' && !key.endsWith(rule.Value)) return false;
+  }
+  return true;
+}
+
+/** The key as S3 writes it in events: URL-encoded, spaces as `+`. */
+function eventKey(key: string): string {
+  return encodeURIComponent(key)
+    .replace(/%20/g, '+')
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** Queues an object event for every destination that wants it. */
+export function objectEvent(
+  state: S3State,
+  ctx: RequestContext,
+  bucket: BucketRow,
+  eventName: string,
+  detail: ObjectEventDetail,
+): void {
+  const destinations = destinationsOf(state.store.config<T.NotificationConfiguration>(bucket.name, 'notification'));
+  if (destinations.length === 0) return;
+  const now = state.now();
+  for (const destination of destinations) {
+    if (!matchesEvent(destination.events, eventName) || !matchesFilter(destination.filter, detail.key)) continue;
+    const object: Record<string, unknown> = { key: eventKey(detail.key) };
+    if (detail.size !== undefined) object.size = detail.size;
+    if (detail.etag) object.eTag = detail.etag.replace(/"/g, '');
+    if (detail.versionId && detail.versionId !== 'null') object.versionId = detail.versionId;
+    object.sequencer = (now * 1000 + (sequence++ % 1000)).toString(16).toUpperCase().padStart(18, '0');
+    const record = {
+      eventVersion: '2.1',
+      eventSource: 'aws:s3',
+      awsRegion: bucket.region,
+      eventTime: new Date(now).toISOString(),
+      eventName,
+      userIdentity: { principalId: `AWS:${ctx.caller.userId}` },
+      requestParameters: { sourceIPAddress: '127.0.0.1' },
+      responseElements: { 'x-amz-request-id': ctx.requestId, 'x-amz-id-2': ctx.requestId },
+      s3: {
+        s3SchemaVersion: '1.0',
+        configurationId: destination.id,
+        bucket: {
+          name: bucket.name,
+          ownerIdentity: { principalId: ownerOf(bucket.account).ID },
+          arn: `arn:aws:s3:::${bucket.name}`,
+        },
+        object,
+      },
+    };
+    deliver(state, destination, JSON.stringify({ Records: [record] }));
+  }
+}
+
+/** The `s3:TestEvent` AWS sends to each destination when a configuration is set. */
+export function testEvent(
+  state: S3State,
+  ctx: RequestContext,
+  bucket: string,
+  config: T.NotificationConfiguration,
+): void {
+  const message = JSON.stringify({
+    Service: 'Amazon S3',
+    Event: 's3:TestEvent',
+    Time: new Date(state.now()).toISOString(),
+    Bucket: bucket,
+    RequestId: ctx.requestId,
+    HostId: ctx.requestId,
+  });
+  for (const destination of destinationsOf(config)) deliver(state, destination, message);
+}
+
+/** Checks that each destination of a configuration exists (as AWS validates them), asking SQS in-process. */
+export async function checkDestinations(state: S3State, config: T.NotificationConfiguration): Promise<void> {
+  const missing: string[] = [];
+  for (const destination of destinationsOf(config)) {
+    const queue = parseQueueArn(destination.arn);
+    if (!queue) {
+      missing.push(destination.arn);
+      continue;
+    }
+    const sqs = (await state.deps.provider('sqs')) as SqsSender;
+    try {
+      await sqs.getQueueUrl?.(serviceContext(queue), { QueueName: queue.name, QueueOwnerAWSAccountId: queue.account });
+    } catch {
+      missing.push(destination.arn);
+    }
+  }
+  if (missing.length === 0) return;
+  const error = invalidArgument('Unable to validate the following destination configurations');
+  missing.forEach((arn, index) => {
+    error.members[`ArgumentName${index + 1}`] = arn;
+    error.members[`ArgumentValue${index + 1}`] = 'The destination queue does not exist';
+  });
+  throw error;
+}
+
+/** The context of a call S3 makes to SQS on its own behalf. */
+function serviceContext(queue: { account: string; region: string }): RequestContext {
+  return {
+    requestId: '',
+    service: 'sqs',
+    operation: 'SendMessage',
+    account: queue.account,
+    region: queue.region,
+    partition: 'aws',
+    caller: {
+      account: queue.account,
+      arn: 'arn:aws:iam::000000000000:root',
+      userId: 'AIDAS3NOTIFICATIONS',
+      kind: 'root',
+      accessKeyId: '',
+    },
+    endpoint: `http://sqs.${queue.region}.localhost`,
+    onClientGone: () => () => {},
+  };
+}
+
+function parseQueueArn(arn: string): { region: string; account: string; name: string } | undefined {
+  const match = /^arn:aws[\w-]*:sqs:([a-z0-9-]+):(\d{12}):([\w.-]+)$/.exec(arn);
+  return match ? { region: match[1] as string, account: match[2] as string, name: match[3] as string } : undefined;
+}
+
+function deliver(state: S3State, destination: Destination, body: string): void {
+  if (destination.kind !== 'queue') return;
+  const queue = parseQueueArn(destination.arn);
+  if (!queue) return;
+  // After the commit of the request that caused it, in a transaction of its own.
+  setImmediate(() => {
+    state.deps
+      .provider('sqs')
+      .then((provider) => {
+        const sqs = provider as SqsSender;
+        const ctx = serviceContext(queue);
+        return state.deps.db.transaction(() =>
+          sqs.sendMessage(ctx, {
+            QueueUrl: `http://sqs.${queue.region}.localhost/${queue.account}/${queue.name}`,
+            MessageBody: body,
+          }),
+        );
+      })
+      .catch((error: unknown) => state.logger.warn(`s3: could not deliver an event to ${destination.arn}: ${error}`));
+  });
+}

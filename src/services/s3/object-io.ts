@@ -1,0 +1,138 @@
+/**
+ * Object bytes in and out, streamed, never held whole: an upload flows through one pass that
+ * counts it, takes its MD5 (the ETag) and the checksum the client asked for, into a blob that is
+ * fsynced and renamed before the answer; a download streams the blob, or the parts of a
+ * multipart object one after another, within an optional byte range.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
+import { errorType } from '../../errors/aws-error.js';
+import type { BlobStore } from '../../state/blob-store.js';
+import { type ChecksumAlgorithm, createChecksum } from './checksums.js';
+import { incompleteBody, invalidRequest } from './errors.js';
+
+export interface WrittenBlob {
+  blobId: string;
+  size: number;
+  md5Hex: string;
+  /** The checksum of the bytes in `algorithm`, when one was asked for. */
+  checksum: string | undefined;
+}
+
+/** Counts and digests what passes through. */
+class Digest extends Transform {
+  size = 0;
+  readonly md5: Hash = createHash('md5');
+  readonly checksum: ReturnType<typeof createChecksum> | undefined;
+
+  constructor(algorithm: ChecksumAlgorithm | undefined) {
+    super();
+    this.checksum = algorithm ? createChecksum(algorithm) : undefined;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.size += chunk.length;
+    this.md5.update(chunk);
+    this.checksum?.update(chunk);
+    done(null, chunk);
+  }
+}
+
+/**
+ * Writes a body to a new blob. `expectedLength` (Content-Length, or the decoded length of an
+ * aws-chunked body) must match what arrives: fewer bytes is IncompleteBody, and a blob is only
+ * ever acknowledged whole.
+ */
+export async function writeBlob(
+  blobs: BlobStore,
+  body: Readable | Buffer | Uint8Array | string | undefined,
+  algorithm: ChecksumAlgorithm | undefined,
+  expectedLength?: number,
+): Promise<WrittenBlob> {
+  const digest = new Digest(algorithm);
+  const source =
+    body === undefined
+      ? Readable.from([])
+      : typeof (body as Readable).pipe === 'function'
+        ? (body as Readable)
+        : Readable.from([typeof body === 'string' ? Buffer.from(body) : Buffer.from(body as Uint8Array)]);
+  const blobId = blobs.newId();
+  const piped = source.pipe(digest);
+  source.on('error', (error) => piped.destroy(error));
+  try {
+    await blobs.put(blobId, piped);
+  } catch (error) {
+    await blobs.delete(blobId).catch(() => {});
+    throw framingError(error);
+  }
+  if (expectedLength !== undefined && Number.isFinite(expectedLength) && digest.size < expectedLength) {
+    await blobs.delete(blobId);
+    throw incompleteBody();
+  }
+  return {
+    blobId,
+    size: digest.size,
+    md5Hex: digest.md5.digest('hex'),
+    checksum: digest.checksum?.digest(),
+  };
+}
+
+/** The bytes of an object, or the byte range [start, end] of them, across its blobs in order. */
+export function readBlobs(
+  blobs: BlobStore,
+  pieces: ReadonlyArray<readonly [string, number]>,
+  range?: { start: number; end: number },
+): Readable {
+  if (pieces.length === 1 && pieces[0]) return blobs.stream(pieces[0][0], range);
+  const out = new PassThrough();
+  const start = range?.start ?? 0;
+  const end = range?.end ?? Number.POSITIVE_INFINITY;
+  (async () => {
+    let offset = 0;
+    for (const [id, size] of pieces) {
+      const pieceStart = offset;
+      const pieceEnd = offset + size - 1;
+      offset += size;
+      if (size === 0 || pieceEnd < start || pieceStart > end) continue;
+      const from = Math.max(start, pieceStart) - pieceStart;
+      const to = Math.min(end, pieceEnd) - pieceStart;
+      for await (const chunk of blobs.stream(id, { start: from, end: to })) {
+        if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+      }
+    }
+    out.end();
+  })().catch((error: unknown) => out.destroy(error as Error));
+  return out;
+}
+
+/** The ETag of a single upload: its MD5, quoted. */
+export function etagOf(md5Hex: string): string {
+  return `"${md5Hex}"`;
+}
+
+/** The ETag of a multipart object: the MD5 of the parts' binary MD5s, then `-N`. */
+export function multipartEtag(partEtags: readonly string[]): string {
+  const md5 = createHash('md5');
+  for (const etag of partEtags) md5.update(Buffer.from(etag.replace(/"/g, ''), 'hex'));
+  return `"${md5.digest('hex')}-${partEtags.length}"`;
+}
+
+const InvalidChunkSizeError = errorType('InvalidChunkSizeError', 403);
+
+/** An aws-chunked body that did not decode, in S3's words; anything else as it is. */
+function framingError(error: unknown): unknown {
+  const failure = error as { name?: string; reason?: string; message?: string; details?: Record<string, number> };
+  if (failure?.name !== 'AwsChunkedError') return error;
+  switch (failure.reason) {
+    case 'IncompleteBody':
+    case 'DecodedLengthMismatch':
+      return incompleteBody();
+    case 'ChunkTooSmall':
+      return new InvalidChunkSizeError('Only the last chunk is allowed to have a size less than 8192 bytes', {
+        Chunk: failure.details?.chunk,
+        BadChunkSize: failure.details?.badChunkSize,
+      });
+    default:
+      return invalidRequest(failure.message ?? 'The aws-chunked body could not be decoded.');
+  }
+}

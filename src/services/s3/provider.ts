@@ -1,0 +1,42 @@
+/**
+ * Amazon S3. https://docs.aws.amazon.com/AmazonS3/latest/API/
+ *
+ * Bucket names are global; objects are blob files with their metadata in SQLite. The operations
+ * live with their resources (buckets.ts, bucket-configs.ts, objects.ts, copy.ts, listing.ts,
+ * multipart.ts, object-extras.ts), each a table checked against the generated interface; what no
+ * table has answers 501 from the dispatcher, naming the operation.
+ */
+import { type S3Operations, s3Operations } from '../../generated/s3/operations.js';
+import type { Migration } from '../../state/database.js';
+import type { Provider, RequestContext, ServiceDeps } from '../service-types.js';
+import { bucketConfigOperations } from './bucket-configs.js';
+import { bucketOperations } from './buckets.js';
+import { copyOperations } from './copy.js';
+import { LifecycleSweeper } from './lifecycle.js';
+import { listingOperations } from './listing.js';
+import { multipartOperations } from './multipart.js';
+import { objectExtraOperations } from './object-extras.js';
+import { objectOperations } from './objects.js';
+import { S3State } from './state.js';
+import { s3Migrations } from './store.js';
+
+export const operations = s3Operations;
+export const migrations: Migration[] = s3Migrations;
+
+export function createProvider(deps: ServiceDeps): Provider {
+  const state = new S3State(deps);
+  const lifecycle = new LifecycleSweeper(state);
+  const provider = {
+    ...bucketOperations(state),
+    ...bucketConfigOperations(state),
+    ...objectOperations(state),
+    ...copyOperations(state),
+    ...listingOperations(state),
+    ...multipartOperations(state),
+    ...objectExtraOperations(state),
+    dispose() {
+      lifecycle.dispose();
+    },
+  } satisfies Partial<S3Operations<RequestContext>> & { dispose(): void };
+  return provider;
+}

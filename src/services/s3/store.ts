@@ -1,0 +1,408 @@
+/**
+ * The only SQL of S3. Bucket names are global (as on AWS); a bucket belongs to one account and
+ * region. Object bytes are blob files (state/blob-store.ts); rows hold their metadata:
+ *
+ * - `s3_objects` keeps every version of every key; `s3_objects_current (bucket, key) WHERE
+ *   is_latest` answers Get/Head and lists keys in key order without a scan, and
+ *   `s3_objects_versions (bucket, key, id)` lists versions newest first.
+ * - An object's bytes are one blob, or the parts of a completed multipart upload in order
+ *   (`blobs`: JSON `[[blobId, size], ...]`): completing an upload copies nothing.
+ * - Bucket configurations (tagging, policy, CORS, website, lifecycle, ...) are JSON values in
+ *   `s3_bucket_configs`, one row per bucket and kind.
+ */
+import type { Database, Migration } from '../../state/database.js';
+
+export const s3Migrations: Migration[] = [
+  {
+    version: 1,
+    sql: `
+    CREATE TABLE s3_buckets (
+      name TEXT PRIMARY KEY,
+      account TEXT NOT NULL,
+      region TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      versioning TEXT,
+      object_lock INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    CREATE INDEX s3_buckets_by_account ON s3_buckets (account, name);
+
+    CREATE TABLE s3_bucket_configs (
+      bucket TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      value TEXT NOT NULL,
+      PRIMARY KEY (bucket, kind)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE s3_objects (
+      id INTEGER PRIMARY KEY,
+      bucket TEXT NOT NULL,
+      key TEXT NOT NULL,
+      version_id TEXT NOT NULL,
+      is_latest INTEGER NOT NULL,
+      delete_marker INTEGER NOT NULL,
+      size INTEGER NOT NULL,
+      etag TEXT,
+      blobs TEXT,
+      last_modified INTEGER NOT NULL,
+      owner TEXT NOT NULL,
+      metadata TEXT,
+      headers TEXT,
+      storage_class TEXT NOT NULL,
+      checksum TEXT,
+      tags TEXT,
+      parts TEXT
+    );
+    CREATE UNIQUE INDEX s3_objects_current ON s3_objects (bucket, key) WHERE is_latest = 1;
+    CREATE INDEX s3_objects_versions ON s3_objects (bucket, key, id);
+
+    CREATE TABLE s3_uploads (
+      upload_id TEXT PRIMARY KEY,
+      bucket TEXT NOT NULL,
+      key TEXT NOT NULL,
+      owner TEXT NOT NULL,
+      initiated_at INTEGER NOT NULL,
+      metadata TEXT,
+      headers TEXT,
+      storage_class TEXT NOT NULL,
+      checksum_algorithm TEXT,
+      checksum_type TEXT,
+      tags TEXT
+    ) WITHOUT ROWID;
+    CREATE INDEX s3_uploads_by_key ON s3_uploads (bucket, key, initiated_at);
+
+    CREATE TABLE s3_parts (
+      upload_id TEXT NOT NULL,
+      part_number INTEGER NOT NULL,
+      size INTEGER NOT NULL,
+      etag TEXT NOT NULL,
+      blob_id TEXT NOT NULL,
+      checksum TEXT,
+      last_modified INTEGER NOT NULL,
+      PRIMARY KEY (upload_id, part_number)
+    ) WITHOUT ROWID;
+    `,
+  },
+];
+
+export interface BucketRow {
+  name: string;
+  account: string;
+  region: string;
+  created_at: number;
+  versioning: 'Enabled' | 'Suspended' | null;
+  object_lock: number;
+}
+
+export interface ObjectRow {
+  id: number;
+  bucket: string;
+  key: string;
+  /** `null` (the string) for an object written while versioning was never enabled or suspended. */
+  version_id: string;
+  is_latest: number;
+  delete_marker: number;
+  size: number;
+  etag: string | null;
+  /** JSON `[[blobId, size], ...]`. */
+  blobs: string | null;
+  last_modified: number;
+  owner: string;
+  /** JSON of the user metadata (x-amz-meta-*). */
+  metadata: string | null;
+  /** JSON of the stored representation headers (Content-Type, Cache-Control, ...). */
+  headers: string | null;
+  storage_class: string;
+  /** JSON `{ algorithm, value, type }`. */
+  checksum: string | null;
+  /** JSON of the object's tag set. */
+  tags: string | null;
+  /** JSON of the part sizes of a multipart object (for PartNumber reads), else null. */
+  parts: string | null;
+}
+
+export type NewObject = Omit<ObjectRow, 'id' | 'is_latest'>;
+
+export interface UploadRow {
+  upload_id: string;
+  bucket: string;
+  key: string;
+  owner: string;
+  initiated_at: number;
+  metadata: string | null;
+  headers: string | null;
+  storage_class: string;
+  checksum_algorithm: string | null;
+  checksum_type: string | null;
+  tags: string | null;
+}
+
+export interface PartRow {
+  upload_id: string;
+  part_number: number;
+  size: number;
+  etag: string;
+  blob_id: string;
+  checksum: string | null;
+  last_modified: number;
+}
+
+/** One entry of a key-ordered listing: an object version or a common prefix. */
+export interface ListedRow extends ObjectRow {}
+
+export class S3Store {
+  readonly #db: Database;
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  transaction<T>(work: () => T): T {
+    return this.#db.transaction(work);
+  }
+
+  // Buckets
+
+  bucket(name: string): BucketRow | undefined {
+    return this.#db.prepare('SELECT * FROM s3_buckets WHERE name = ?').get(name) as BucketRow | undefined;
+  }
+
+  insertBucket(row: BucketRow): void {
+    this.#db
+      .prepare(
+        `INSERT INTO s3_buckets (name, account, region, created_at, versioning, object_lock)
+         VALUES (@name, @account, @region, @created_at, @versioning, @object_lock)`,
+      )
+      .run(row);
+  }
+
+  deleteBucket(name: string): void {
+    this.#db.prepare('DELETE FROM s3_bucket_configs WHERE bucket = ?').run(name);
+    this.#db.prepare('DELETE FROM s3_buckets WHERE name = ?').run(name);
+  }
+
+  /** An account's buckets in name order after `after`, whose names start with `prefix`. */
+  bucketsOf(account: string, prefix: string, after: string, limit: number, region?: string): BucketRow[] {
+    const regionClause = region ? 'AND region = ?' : '';
+    const params: Array<string | number> = [account, after, prefix.length, prefix];
+    if (region) params.push(region);
+    params.push(limit);
+    return this.#db
+      .prepare(
+        `SELECT * FROM s3_buckets WHERE account = ? AND name > ? AND substr(name, 1, ?) = ? ${regionClause}
+         ORDER BY name LIMIT ?`,
+      )
+      .all(...params) as BucketRow[];
+  }
+
+  setVersioning(bucket: string, status: 'Enabled' | 'Suspended'): void {
+    this.#db.prepare('UPDATE s3_buckets SET versioning = ? WHERE name = ?').run(status, bucket);
+  }
+
+  config<T>(bucket: string, kind: string): T | undefined {
+    const row = this.#db
+      .prepare('SELECT value FROM s3_bucket_configs WHERE bucket = ? AND kind = ?')
+      .get(bucket, kind) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as T) : undefined;
+  }
+
+  setConfig(bucket: string, kind: string, value: unknown): void {
+    this.#db
+      .prepare(
+        `INSERT INTO s3_bucket_configs (bucket, kind, value) VALUES (?, ?, ?)
+         ON CONFLICT (bucket, kind) DO UPDATE SET value = excluded.value`,
+      )
+      .run(bucket, kind, JSON.stringify(value));
+  }
+
+  deleteConfig(bucket: string, kind: string): void {
+    this.#db.prepare('DELETE FROM s3_bucket_configs WHERE bucket = ? AND kind = ?').run(bucket, kind);
+  }
+
+  /** Every bucket that has a configuration of this kind (the lifecycle sweep reads them). */
+  bucketsWithConfig(kind: string): Array<{ bucket: string; value: string }> {
+    return this.#db.prepare('SELECT bucket, value FROM s3_bucket_configs WHERE kind = ?').all(kind) as Array<{
+      bucket: string;
+      value: string;
+    }>;
+  }
+
+  hasObjects(bucket: string): boolean {
+    return (
+      this.#db.prepare('SELECT 1 FROM s3_objects WHERE bucket = ? LIMIT 1').get(bucket) !== undefined ||
+      this.#db.prepare('SELECT 1 FROM s3_uploads WHERE bucket = ? LIMIT 1').get(bucket) !== undefined
+    );
+  }
+
+  // Objects
+
+  current(bucket: string, key: string): ObjectRow | undefined {
+    return this.#db
+      .prepare('SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND is_latest = 1')
+      .get(bucket, key) as ObjectRow | undefined;
+  }
+
+  version(bucket: string, key: string, versionId: string): ObjectRow | undefined {
+    return this.#db
+      .prepare('SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?')
+      .get(bucket, key, versionId) as ObjectRow | undefined;
+  }
+
+  /**
+   * Makes `object` the key's latest version; with `replace` (versioning never enabled, or the
+   * null version under suspension) the version it replaces is removed and returned so its
+   * bytes can go.
+   */
+  putVersion(object: NewObject, replaceVersionId: string | undefined): ObjectRow[] {
+    const removed: ObjectRow[] = [];
+    if (replaceVersionId !== undefined) {
+      const old = this.version(object.bucket, object.key, replaceVersionId);
+      if (old) {
+        this.#db.prepare('DELETE FROM s3_objects WHERE id = ?').run(old.id);
+        removed.push(old);
+      }
+    }
+    this.#db
+      .prepare('UPDATE s3_objects SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1')
+      .run(object.bucket, object.key);
+    this.#db
+      .prepare(
+        `INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, size, etag, blobs, last_modified,
+           owner, metadata, headers, storage_class, checksum, tags, parts)
+         VALUES (@bucket, @key, @version_id, 1, @delete_marker, @size, @etag, @blobs, @last_modified, @owner,
+           @metadata, @headers, @storage_class, @checksum, @tags, @parts)`,
+      )
+      .run(object);
+    return removed;
+  }
+
+  /** Removes one version; the newest remaining version becomes the latest. */
+  deleteVersion(row: ObjectRow): void {
+    this.#db.prepare('DELETE FROM s3_objects WHERE id = ?').run(row.id);
+    if (row.is_latest === 1) {
+      this.#db
+        .prepare(
+          `UPDATE s3_objects SET is_latest = 1 WHERE id = (
+             SELECT id FROM s3_objects WHERE bucket = ? AND key = ? ORDER BY id DESC LIMIT 1)`,
+        )
+        .run(row.bucket, row.key);
+    }
+  }
+
+  setTags(row: ObjectRow, tags: string | null): void {
+    this.#db.prepare('UPDATE s3_objects SET tags = ? WHERE id = ?').run(tags, row.id);
+  }
+
+  /** Latest versions in key order, keys > `after` (or >= `from`), starting with `prefix`. */
+  listCurrent(bucket: string, prefix: string, after: string, limit: number): ObjectRow[] {
+    // A range on the key instead of a prefix function, so that SQLite walks the index.
+    return this.#db
+      .prepare(
+        `SELECT * FROM s3_objects WHERE bucket = ? AND is_latest = 1 AND key > ? AND key >= ? AND key < ?
+         ORDER BY key LIMIT ?`,
+      )
+      .all(bucket, after, prefix, prefixEnd(prefix), limit) as ObjectRow[];
+  }
+
+  /** Versions in key order, newest first within a key, after (key, id) `after`. */
+  listVersions(bucket: string, prefix: string, afterKey: string, afterId: number, limit: number): ObjectRow[] {
+    return this.#db
+      .prepare(
+        `SELECT * FROM s3_objects WHERE bucket = ? AND key >= ? AND key < ?
+           AND (key > ? OR (key = ? AND id < ?))
+         ORDER BY key, id DESC LIMIT ?`,
+      )
+      .all(bucket, prefix, prefixEnd(prefix), afterKey, afterKey, afterId, limit) as ObjectRow[];
+  }
+
+  /** Every version of a bucket's objects whose key starts with `prefix` (lifecycle rules). */
+  *allVersions(bucket: string, prefix: string): IterableIterator<ObjectRow> {
+    yield* this.#db
+      .prepare('SELECT * FROM s3_objects WHERE bucket = ? AND key >= ? AND key < ? ORDER BY key, id DESC')
+      .iterate(bucket, prefix, prefixEnd(prefix)) as IterableIterator<ObjectRow>;
+  }
+
+  // Multipart
+
+  insertUpload(row: UploadRow): void {
+    this.#db
+      .prepare(
+        `INSERT INTO s3_uploads (upload_id, bucket, key, owner, initiated_at, metadata, headers, storage_class,
+           checksum_algorithm, checksum_type, tags)
+         VALUES (@upload_id, @bucket, @key, @owner, @initiated_at, @metadata, @headers, @storage_class,
+           @checksum_algorithm, @checksum_type, @tags)`,
+      )
+      .run(row);
+  }
+
+  upload(uploadId: string): UploadRow | undefined {
+    return this.#db.prepare('SELECT * FROM s3_uploads WHERE upload_id = ?').get(uploadId) as UploadRow | undefined;
+  }
+
+  deleteUpload(uploadId: string): PartRow[] {
+    const parts = this.parts(uploadId, 0, 100_000);
+    this.#db.prepare('DELETE FROM s3_parts WHERE upload_id = ?').run(uploadId);
+    this.#db.prepare('DELETE FROM s3_uploads WHERE upload_id = ?').run(uploadId);
+    return parts;
+  }
+
+  /** Uploads of a bucket in (key, initiated) order after the markers. */
+  uploadsOf(bucket: string, prefix: string, afterKey: string, afterUpload: string, limit: number): UploadRow[] {
+    return this.#db
+      .prepare(
+        `SELECT * FROM s3_uploads WHERE bucket = ? AND key >= ? AND key < ?
+           AND (key > ? OR (key = ? AND upload_id > ?))
+         ORDER BY key, initiated_at, upload_id LIMIT ?`,
+      )
+      .all(bucket, prefix, prefixEnd(prefix), afterKey, afterKey, afterUpload, limit) as UploadRow[];
+  }
+
+  allUploads(bucket: string): UploadRow[] {
+    return this.#db.prepare('SELECT * FROM s3_uploads WHERE bucket = ?').all(bucket) as UploadRow[];
+  }
+
+  /** Stores a part, returning the part it replaced (whose bytes can go). */
+  putPart(row: PartRow): PartRow | undefined {
+    const old = this.part(row.upload_id, row.part_number);
+    this.#db
+      .prepare(
+        `INSERT INTO s3_parts (upload_id, part_number, size, etag, blob_id, checksum, last_modified)
+         VALUES (@upload_id, @part_number, @size, @etag, @blob_id, @checksum, @last_modified)
+         ON CONFLICT (upload_id, part_number) DO UPDATE SET size = excluded.size, etag = excluded.etag,
+           blob_id = excluded.blob_id, checksum = excluded.checksum, last_modified = excluded.last_modified`,
+      )
+      .run(row);
+    return old;
+  }
+
+  part(uploadId: string, partNumber: number): PartRow | undefined {
+    return this.#db
+      .prepare('SELECT * FROM s3_parts WHERE upload_id = ? AND part_number = ?')
+      .get(uploadId, partNumber) as PartRow | undefined;
+  }
+
+  parts(uploadId: string, afterPart: number, limit: number): PartRow[] {
+    return this.#db
+      .prepare('SELECT * FROM s3_parts WHERE upload_id = ? AND part_number > ? ORDER BY part_number LIMIT ?')
+      .all(uploadId, afterPart, limit) as PartRow[];
+  }
+
+  /** Every blob id a row refers to (orphan collection at start-up compares against it). */
+  referencedBlobs(): Set<string> {
+    const ids = new Set<string>();
+    for (const row of this.#db.prepare('SELECT blobs FROM s3_objects WHERE blobs IS NOT NULL').iterate() as Iterable<{
+      blobs: string;
+    }>) {
+      for (const [id] of JSON.parse(row.blobs) as Array<[string, number]>) ids.add(id);
+    }
+    for (const row of this.#db.prepare('SELECT blob_id FROM s3_parts').iterate() as Iterable<{ blob_id: string }>) {
+      ids.add(row.blob_id);
+    }
+    return ids;
+  }
+}
+
+/** The smallest string greater than every string that starts with `prefix` ('' for no prefix: no bound). */
+export function prefixEnd(prefix: string): string {
+  if (prefix === '') return '\u{10FFFF}\u{10FFFF}';
+  return prefix + '\u{10FFFF}';
+}
