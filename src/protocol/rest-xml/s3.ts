@@ -20,6 +20,7 @@ import type { Operation, ServiceModel, Shape } from '../model-types.js';
 import type { ResponseHeaders } from '../rest/response-headers.js';
 import type { HttpRequest, HttpResponse, Input, ResponseContext } from '../types.js';
 import { element, escapeXml, xmlDeclaration } from '../xml/writer.js';
+import { AwsChunkedDecoder, type AwsChunkedOptions, isStreamingPayload, parseTrailerHeader } from './aws-chunked.js';
 import { RestXmlProtocol } from './index.js';
 
 const virtualHost =
@@ -33,24 +34,36 @@ export function bucketOfHost(host: string | undefined): string | undefined {
   const name = host.replace(/:\d+$/, '').toLowerCase();
   const match = virtualHost.exec(name);
   const bucket = match?.[1];
-  if (!bucket || serviceLabels.has(bucket) || /^\d+\.\d+\.\d+$/.test(bucket)) return undefined;
+  if (!bucket || /^\d+\.\d+\.\d+$/.test(bucket)) return undefined;
+  // `s3.{region}.localhost`, `sqs.{region}.localhost`: a service's own host, no bucket in it.
+  if (serviceLabels.has(bucket.split('.', 1)[0] as string) && !bucket.endsWith('.s3')) return undefined;
   // `bucket.s3.localhost` matches both alternatives; the bucket is the part before `.s3`.
   return bucket.endsWith('.s3') ? bucket.slice(0, -3) : bucket;
 }
 
-/** A decoder for an aws-chunked body, supplied by the S3 service (it owns the checksums). */
-export type ChunkedDecoder = (stream: Readable, headers: HttpRequest['headers']) => Readable;
-
-let chunkedDecoder: ChunkedDecoder | undefined;
-
-/** The S3 service registers how aws-chunked bodies are decoded (services/s3/aws-chunked.ts). */
-export function useChunkedDecoder(decoder: ChunkedDecoder): void {
-  chunkedDecoder = decoder;
+/**
+ * The decoder of an aws-chunked body, or undefined for a plain one. The framing is the one
+ * `x-amz-content-sha256` names; the decoded length must match `x-amz-decoded-content-length`.
+ * Chunks under S3's 8 KiB minimum are accepted (a departure: AWS refuses them with
+ * InvalidChunkSizeError, yet SDK v3 sends them for small stream writes; see aws-chunked.ts).
+ */
+function chunkedDecoderFor(headers: HttpRequest['headers']): AwsChunkedDecoder | undefined {
+  const payload = headers['x-amz-content-sha256'];
+  if (!isStreamingPayload(payload)) return undefined;
+  const options: AwsChunkedOptions = { payload };
+  const decoded = headers['x-amz-decoded-content-length'];
+  if (decoded !== undefined && /^\d{1,15}$/.test(decoded)) options.decodedContentLength = Number(decoded);
+  const trailer = headers['x-amz-trailer'];
+  if (trailer !== undefined) options.trailer = trailer;
+  return new AwsChunkedDecoder(options);
 }
 
-export function isAwsChunked(headers: HttpRequest['headers']): boolean {
-  const sha = headers['x-amz-content-sha256'] ?? '';
-  return sha.startsWith('STREAMING-') || (headers['content-encoding'] ?? '').includes('aws-chunked');
+/** `x-amz-trailer: x-amz-checksum-crc32` names the checksum algorithm the trailer carries. */
+function trailerAlgorithm(headers: HttpRequest['headers']): string | undefined {
+  for (const name of parseTrailerHeader(headers['x-amz-trailer'])) {
+    if (name.startsWith('x-amz-checksum-')) return name.slice('x-amz-checksum-'.length).toUpperCase();
+  }
+  return undefined;
 }
 
 const rewritten = new WeakSet<HttpRequest>();
@@ -73,18 +86,25 @@ export class S3RestXmlProtocol extends RestXmlProtocol {
     this.#address(request);
     const input = super.parseRequest(model, operation, request);
     const body = input.Body;
-    if (body && typeof (body as Readable).pipe === 'function' && isAwsChunked(request.headers)) {
-      if (!chunkedDecoder) throw new Error('no aws-chunked decoder registered');
-      input.Body = chunkedDecoder(body as Readable, request.headers);
-      if (typeof input.ContentEncoding === 'string') {
-        const kept = input.ContentEncoding.split(',')
-          .map((part) => part.trim())
-          .filter((part) => part !== '' && part !== 'aws-chunked');
-        if (kept.length > 0) input.ContentEncoding = kept.join(', ');
-        else delete input.ContentEncoding;
-      }
+    const decoder =
+      body && typeof (body as Readable).pipe === 'function' ? chunkedDecoderFor(request.headers) : undefined;
+    if (decoder) {
+      const source = body as Readable;
+      source.on('error', (error) => decoder.destroy(error));
+      input.Body = source.pipe(decoder);
       const decoded = request.headers['x-amz-decoded-content-length'];
       if (decoded !== undefined) input.ContentLength = Number(decoded);
+      if (input.ChecksumAlgorithm === undefined) {
+        const algorithm = trailerAlgorithm(request.headers);
+        if (algorithm) input.ChecksumAlgorithm = algorithm;
+      }
+    }
+    if (typeof input.ContentEncoding === 'string' && input.ContentEncoding.includes('aws-chunked')) {
+      const kept = input.ContentEncoding.split(',')
+        .map((part) => part.trim())
+        .filter((part) => part !== '' && part !== 'aws-chunked');
+      if (kept.length > 0) input.ContentEncoding = kept.join(', ');
+      else delete input.ContentEncoding;
     }
     return input;
   }

@@ -6,7 +6,7 @@
  */
 import { type AwsError, errorType } from '../../errors/aws-error.js';
 
-function s3Error(code: string, status: number, message: string, fields: Record<string, unknown> = {}): AwsError {
+export function s3Error(code: string, status: number, message: string, fields: Record<string, unknown> = {}): AwsError {
   const Type = errorType(code, status);
   return new Type(message, fields);
 }

@@ -64,9 +64,10 @@ export function ownerOf(account: string): Owner {
   return { ID: createHash('sha256').update(`nimbus-s3-owner:${account}`).digest('hex') };
 }
 
-/** A version id in the form S3 hands out (32 URL-safe characters). */
+/** A version id in the form S3 hands out. */
 export function newVersionId(): string {
-  return randomBytes(24).toString('base64url');
+  // AWS's ids are 32 characters of [A-Za-z0-9._]; base64url's '-' becomes '.'.
+  return randomBytes(24).toString('base64url').replaceAll('-', '.');
 }
 
 /** S3's `Last-Modified`: second precision. */

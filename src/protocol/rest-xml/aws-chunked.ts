@@ -33,7 +33,8 @@
  * - AWS CLI v1 (botocore 1.43): over https, aws-chunked `STREAMING-UNSIGNED-PAYLOAD-TRAILER` in
  *   1 MiB chunks with `Expect: 100-continue`; over plain http (as to Nimbus) the checksum goes in
  *   a header and the body plain, since botocore sends trailers only over TLS.
- * - The signed framings come from other SDKs (Java, .NET, Go v1) and from tools such as mc.
+ * - The signed framings come from other SDKs (Java, .NET) and tools such as MinIO's mc
+ *   (versity/versitygw#377).
  *
  * Leniency, where AWS's behaviour is not recorded here: the body may end at any line boundary
  * after the final `0` chunk's size line (a missing closing `\r\n`), and in trailer framings an
@@ -197,7 +198,12 @@ export class AwsChunkedParser {
   constructor(options: AwsChunkedOptions) {
     if (!isStreamingPayload(options.payload)) throw new TypeError(`not an aws-chunked payload: ${options.payload}`);
     this.framing = framings[options.payload];
-    this.expectedLength = options.decodedContentLength;
+    const expected = options.decodedContentLength;
+    // NaN (Number of an absent header) would refuse every body: parsing the header is the caller's.
+    if (expected !== undefined && !(Number.isSafeInteger(expected) && expected >= 0)) {
+      throw new TypeError(`decodedContentLength must be a non-negative integer, not ${expected}`);
+    }
+    this.expectedLength = expected;
     this.declared =
       options.trailer === undefined
         ? undefined
@@ -222,7 +228,10 @@ export class AwsChunkedParser {
     return this.signatureOfTrailers;
   }
 
-  /** Feeds the next piece of the body; `onData` gets each run of decoded bytes. Throws AwsChunkedError. */
+  /**
+   * Feeds the next piece of the body; `onData` gets each run of decoded bytes. Throws
+   * AwsChunkedError, after which the parser is spent.
+   */
   write(input: Buffer, onData: (data: Buffer) => void): void {
     const length = input.length;
     let at = 0;
