@@ -14,6 +14,7 @@ import { protocolFor, readyProtocol } from '../protocol/index.js';
 import type { Operation, ServiceModel } from '../protocol/model-types.js';
 import type { HttpRequest, HttpResponse, ServerProtocol } from '../protocol/types.js';
 import { validateInput, validationStyle } from '../protocol/validate.js';
+import { presignedUrlError } from '../resolve/presigned.js';
 import { regionFromHost } from '../resolve/region.js';
 import { type RequestShape, wireFamily } from '../resolve/resolve-service.js';
 import { credentialScope } from '../resolve/sigv4.js';
@@ -22,6 +23,7 @@ import { emptyBody, readBody } from './body.js';
 import { handleControl, isControlPath } from './control-plane.js';
 import { preflight, writeResponse } from './respond.js';
 import { unresolvedResponse } from './unresolved.js';
+import { serveWebsite, websiteBucket } from './website.js';
 
 export async function handleRequest(nimbus: Nimbus, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = req.url ?? '/';
@@ -62,6 +64,8 @@ async function answer(
   let target: Target | undefined;
   let label = `${method} ${path}`;
   try {
+    const site = websiteBucket(req);
+    if (site !== undefined) return await serveWebsite(nimbus, req, site, path, requestId);
     if (!scope && method === 'POST' && wireFamily(shape) === 'query') {
       // An unsigned query request (AssumeRoleWithWebIdentity) names its service only in the form.
       body = await readBody(req, limit);
@@ -99,6 +103,8 @@ async function answer(
     }
     const { request, model, protocol, operation, modelName } = resolved;
     label = `${modelName}.${operation.name}`;
+    const presigned = presignedUrlError(query, nimbus.clock.now());
+    if (presigned) throw presigned;
 
     if (hasStreamingPayload(operation)) request.stream = req;
     else if (body === undefined) request.body = await readBody(req, limit);

@@ -19,6 +19,7 @@ import { objectExtraOperations } from './object-extras.js';
 import { objectOperations } from './objects.js';
 import { S3State } from './state.js';
 import { s3Migrations } from './store.js';
+import { type WebsiteAnswer, type WebsiteRequest, websiteAnswer } from './website.js';
 
 export const operations = s3Operations;
 export const migrations: Migration[] = s3Migrations;
@@ -34,9 +35,13 @@ export function createProvider(deps: ServiceDeps): Provider {
     ...listingOperations(state),
     ...multipartOperations(state),
     ...objectExtraOperations(state),
+    /** The website endpoint's answer (edge/website.ts): not an API operation. */
+    serveWebsite(request: WebsiteRequest): Promise<WebsiteAnswer> {
+      return websiteAnswer(state, request);
+    },
     dispose() {
       lifecycle.dispose();
     },
-  } satisfies Partial<S3Operations<RequestContext>> & { dispose(): void };
+  } satisfies Partial<S3Operations<RequestContext>> & { dispose(): void; serveWebsite: unknown };
   return provider;
 }
