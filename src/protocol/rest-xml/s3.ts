@@ -69,6 +69,14 @@ function trailerAlgorithm(headers: HttpRequest['headers']): string | undefined {
 const rewritten = new WeakSet<HttpRequest>();
 
 export class S3RestXmlProtocol extends RestXmlProtocol {
+  /** Of two operations on one route, the current one, not its deprecated twin (model `deprecated`). */
+  protected override readonly preferredOperations = [
+    'PutBucketNotificationConfiguration',
+    'GetBucketNotificationConfiguration',
+    'PutBucketLifecycleConfiguration',
+    'GetBucketLifecycleConfiguration',
+  ];
+
   /** Routes a virtual-hosted request as its path-style twin. */
   #address(request: HttpRequest): void {
     if (rewritten.has(request)) return;

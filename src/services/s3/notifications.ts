@@ -66,10 +66,14 @@ function matchesFilter(filter: Destination['filter'], key: string): boolean {
   return true;
 }
 
-/** The key as S3 writes it in events: URL-encoded, spaces as `+`. */
+/**
+ * The key as S3 writes it in events: URL-encoded, spaces as `+`, slashes kept (recorded:
+ * `a@b` is `a%40b`, `testupload/dir1/testfile.txt` stays; test_s3_notifications_sqs).
+ */
 function eventKey(key: string): string {
   return encodeURIComponent(key)
     .replace(/%20/g, '+')
+    .replace(/%2F/g, '/')
     .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
@@ -89,6 +93,8 @@ export function objectEvent(
     const object: Record<string, unknown> = { key: eventKey(detail.key) };
     if (detail.size !== undefined) object.size = detail.size;
     if (detail.etag) object.eTag = detail.etag.replace(/"/g, '');
+    // A delete marker's event carries the MD5 of nothing (recorded: test_object_created_and_object_removed).
+    else if (eventName === 'ObjectRemoved:DeleteMarkerCreated') object.eTag = 'd41d8cd98f00b204e9800998ecf8427e';
     if (detail.versionId && detail.versionId !== 'null') object.versionId = detail.versionId;
     object.sequencer = (now * 1000 + (sequence++ % 1000)).toString(16).toUpperCase().padStart(18, '0');
     const record = {
@@ -185,23 +191,68 @@ function parseQueueArn(arn: string): { region: string; account: string; name: st
 }
 
 function deliver(state: S3State, destination: Destination, body: string): void {
-  if (destination.kind !== 'queue') return;
-  const queue = parseQueueArn(destination.arn);
-  if (!queue) return;
-  // After the commit of the request that caused it, in a transaction of its own.
-  setImmediate(() => {
-    state.deps
-      .provider('sqs')
-      .then((provider) => {
-        const sqs = provider as SqsSender;
-        const ctx = serviceContext(queue);
-        return state.deps.db.transaction(() =>
-          sqs.sendMessage(ctx, {
-            QueueUrl: `http://sqs.${queue.region}.localhost/${queue.account}/${queue.name}`,
-            MessageBody: body,
-          }),
-        );
-      })
-      .catch((error: unknown) => state.logger.warn(`s3: could not deliver an event to ${destination.arn}: ${error}`));
-  });
+  if (destination.kind !== 'queue' || !parseQueueArn(destination.arn)) return;
+  state.store.queueEvent(destination.arn, body);
+  state.events?.schedule();
+}
+
+/**
+ * Drains the event outbox (store.ts) once the change that queued an event has committed: each
+ * event is sent and deleted in one transaction, so a crash delivers it after the restart,
+ * never twice. A destination that has gone away drops its events, as AWS does.
+ */
+export class EventDelivery {
+  readonly #state: S3State;
+  #scheduled = false;
+  #disposed = false;
+  #sqs: SqsSender | undefined;
+
+  constructor(state: S3State) {
+    this.#state = state;
+  }
+
+  schedule(): void {
+    if (this.#scheduled || this.#disposed) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#drain().catch((error: unknown) => this.#state.logger.warn(`s3: event delivery failed: ${error}`));
+    });
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+  }
+
+  async #drain(): Promise<void> {
+    const state = this.#state;
+    await state.deps.db.settled()?.catch(() => {});
+    const batch = 100;
+    let events = state.store.pendingEvents(batch);
+    if (events.length > 0) {
+      const sqs = (await state.deps.provider('sqs')) as SqsSender;
+      this.#sqs = sqs;
+      events = state.store.pendingEvents(batch);
+    }
+    this.#scheduled = false;
+    const sqs = this.#sqs;
+    if (this.#disposed || !sqs) return;
+    for (const event of events) {
+      const queue = parseQueueArn(event.destination);
+      state.deps.db.request(() => {
+        state.store.deleteEvent(event.id);
+        if (!queue) return;
+        try {
+          state.deps.db.transaction(() =>
+            sqs.sendMessage(serviceContext(queue), {
+              QueueUrl: `http://sqs.${queue.region}.localhost/${queue.account}/${queue.name}`,
+              MessageBody: event.body,
+            }),
+          );
+        } catch (error) {
+          state.logger.warn(`s3: dropped an event for ${event.destination}: ${(error as Error).message}`);
+        }
+      });
+    }
+    if (events.length === batch) this.schedule();
+  }
 }

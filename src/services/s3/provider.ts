@@ -15,6 +15,7 @@ import { copyOperations } from './copy.js';
 import { LifecycleSweeper } from './lifecycle.js';
 import { listingOperations } from './listing.js';
 import { multipartOperations } from './multipart.js';
+import { EventDelivery } from './notifications.js';
 import { objectExtraOperations } from './object-extras.js';
 import { objectOperations } from './objects.js';
 import { S3State } from './state.js';
@@ -27,6 +28,10 @@ export const migrations: Migration[] = s3Migrations;
 export function createProvider(deps: ServiceDeps): Provider {
   const state = new S3State(deps);
   const lifecycle = new LifecycleSweeper(state);
+  const events = new EventDelivery(state);
+  state.events = events;
+  // Events queued before a restart (or a crash) go out now.
+  events.schedule();
   const provider = {
     ...bucketOperations(state),
     ...bucketConfigOperations(state),
@@ -41,6 +46,7 @@ export function createProvider(deps: ServiceDeps): Provider {
     },
     dispose() {
       lifecycle.dispose();
+      events.dispose();
     },
   } satisfies Partial<S3Operations<RequestContext>> & { dispose(): void; serveWebsite: unknown };
   return provider;

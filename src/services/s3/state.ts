@@ -21,6 +21,8 @@ export class S3State {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly deps: ServiceDeps;
+  /** Delivers queued event notifications (notifications.ts); set by the provider. */
+  events: { schedule(): void } | undefined;
 
   constructor(deps: ServiceDeps) {
     this.store = new S3Store(deps.db);
@@ -50,12 +52,16 @@ export class S3State {
 
   dropBlobIds(ids: readonly string[]): void {
     if (ids.length === 0) return;
-    // After the commit: a crash in between leaves an orphan file, never a row without bytes.
-    setImmediate(() => {
+    // After the commit: a crash in between leaves an orphan file, never a row without bytes;
+    // a failed commit keeps the rows, and so the files.
+    const remove = () => {
       for (const id of ids) {
         this.blobs.delete(id).catch((error: unknown) => this.logger.warn(`s3: could not delete blob ${id}: ${error}`));
       }
-    });
+    };
+    const pending = this.deps.db.settled();
+    if (pending) pending.then(remove, () => {});
+    else setImmediate(remove);
   }
 }
 

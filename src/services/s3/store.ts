@@ -9,6 +9,9 @@
  *   (`blobs`: JSON `[[blobId, size], ...]`): completing an upload copies nothing.
  * - Bucket configurations (tagging, policy, CORS, website, lifecycle, ...) are JSON values in
  *   `s3_bucket_configs`, one row per bucket and kind.
+ * - `s3_event_outbox` holds event notifications, written in the transaction of the change
+ *   that caused them and deleted in the transaction that delivers them: none is lost to a
+ *   crash, none delivered twice.
  */
 import type { Database, Migration } from '../../state/database.js';
 
@@ -80,6 +83,12 @@ export const s3Migrations: Migration[] = [
       last_modified INTEGER NOT NULL,
       PRIMARY KEY (upload_id, part_number)
     ) WITHOUT ROWID;
+
+    CREATE TABLE s3_event_outbox (
+      id INTEGER PRIMARY KEY,
+      destination TEXT NOT NULL,
+      body TEXT NOT NULL
+    );
     `,
   },
 ];
@@ -156,8 +165,30 @@ export class S3Store {
     this.#db = db;
   }
 
+  /**
+   * One request's writes: a savepoint of this turn's batch (state/database.ts), so concurrent
+   * uploads share a commit; the edge answers only once the batch has committed.
+   */
   transaction<T>(work: () => T): T {
-    return this.#db.transaction(work);
+    return this.#db.request(work);
+  }
+
+  // Event notifications waiting for delivery (written with the change that caused them)
+
+  queueEvent(destination: string, body: string): void {
+    this.#db.prepare('INSERT INTO s3_event_outbox (destination, body) VALUES (?, ?)').run(destination, body);
+  }
+
+  pendingEvents(limit: number): Array<{ id: number; destination: string; body: string }> {
+    return this.#db.prepare('SELECT * FROM s3_event_outbox ORDER BY id LIMIT ?').all(limit) as Array<{
+      id: number;
+      destination: string;
+      body: string;
+    }>;
+  }
+
+  deleteEvent(id: number): void {
+    this.#db.prepare('DELETE FROM s3_event_outbox WHERE id = ?').run(id);
   }
 
   // Buckets
