@@ -3,7 +3,8 @@
  * services and models it has loaded so far. Models and providers load on first use; reset and
  * state import drop the loaded providers so that none keeps a stale view.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Clock } from './core/clock.js';
 import { createLogger, type Logger, type LogLevel } from './core/logger.js';
@@ -14,7 +15,7 @@ import type { ServiceModel } from './protocol/model-types.js';
 import { ServiceResolver } from './resolve/resolve-service.js';
 import { serviceRegistry } from './services/registry.js';
 import type { Provider, ServiceDefinition, ServiceDeps, ServiceModule } from './services/service-types.js';
-import { type BlobStore, FileBlobStore, MemoryBlobStore } from './state/blob-store.js';
+import { type BlobStore, FileBlobStore } from './state/blob-store.js';
 import { Database } from './state/database.js';
 
 export interface NimbusConfig {
@@ -62,13 +63,16 @@ export class Nimbus {
   readonly #readyModels = new Map<string, ServiceModel>();
   readonly #readyServices = new Map<string, LoadedService>();
   #loaded = new Map<string, Promise<LoadedService>>();
+  /** Where an ephemeral Nimbus keeps its blobs; removed on close. */
+  #temporaryDir: string | undefined;
 
   constructor(config: Partial<NimbusConfig> = {}) {
     this.config = { ...defaultConfig, ...config };
     this.logger = createLogger(this.config.logLevel);
     if (this.config.ephemeral) {
       this.db = new Database(undefined);
-      this.blobs = new MemoryBlobStore();
+      this.#temporaryDir = mkdtempSync(join(tmpdir(), 'nimbus-blobs-'));
+      this.blobs = new FileBlobStore(this.#temporaryDir, { fsync: false });
     } else {
       const dir = resolve(this.config.dataDir);
       mkdirSync(dir, { recursive: true });
@@ -197,5 +201,6 @@ export class Nimbus {
     await this.dropAllProviders();
     this.clock.stop();
     await this.db.close();
+    if (this.#temporaryDir) rmSync(this.#temporaryDir, { recursive: true, force: true });
   }
 }

@@ -39,6 +39,11 @@ export class Clock {
     return new Date(this.now());
   }
 
+  /** The machine's time, unmoved by advance(): only for comparing with file times, which follow it. */
+  machineNow(): number {
+    return Date.now();
+  }
+
   /** How far Nimbus time is ahead of the machine's, in milliseconds. */
   get offsetMs(): number {
     return this.#offsetMs;

@@ -3,13 +3,14 @@
  * Nimbus makes, never by anything a request sends: no key or path from a request can reach
  * outside the data directory. A write goes to a temporary name, is fsynced and renamed into
  * place before it is acknowledged, so an acknowledged blob survives a crash whole.
- * With --ephemeral, blobs live in memory.
+ * With --ephemeral, blobs live in a temporary directory, without fsync, removed on stop: never
+ * in memory, so a 1 GB object costs no RAM in a test run either.
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 export interface BlobStore {
@@ -24,7 +25,19 @@ export interface BlobStore {
   delete(id: string): Promise<void>;
   /** Every blob id, for export. */
   ids(): Promise<string[]>;
+  /**
+   * Deletes what a crash left behind: temporary files, and blobs that `keep` does not claim,
+   * both only if last written before `before` (epoch ms), so that no write in progress is hit.
+   * Returns how many files went. S3 is today the only owner of blobs and its provider the only
+   * caller; a second owner (Lambda code) must get a store of its own, a subdirectory, first.
+   */
+  sweep(keep: (id: string) => boolean, before: number): Promise<number>;
   clear(): Promise<void>;
+}
+
+export interface FileBlobStoreOptions {
+  /** fsync each blob before acknowledging it (default true; --ephemeral turns it off). */
+  fsync?: boolean;
 }
 
 const idPattern = /^[0-9a-f]{32}$/;
@@ -37,9 +50,11 @@ function checkId(id: string): void {
 
 export class FileBlobStore implements BlobStore {
   readonly #root: string;
+  readonly #fsync: boolean;
 
-  constructor(root: string) {
+  constructor(root: string, options: FileBlobStoreOptions = {}) {
     this.#root = resolve(root);
+    this.#fsync = options.fsync ?? true;
   }
 
   newId(): string {
@@ -64,7 +79,7 @@ export class FileBlobStore implements BlobStore {
         const handle = await open(temp, 'w');
         try {
           await handle.writeFile(data);
-          await handle.sync();
+          if (this.#fsync) await handle.sync();
         } finally {
           await handle.close();
         }
@@ -75,11 +90,13 @@ export class FileBlobStore implements BlobStore {
           size += chunk.length;
         });
         await pipeline(data, out);
-        const handle = await open(temp, 'r+');
-        try {
-          await handle.sync();
-        } finally {
-          await handle.close();
+        if (this.#fsync) {
+          const handle = await open(temp, 'r+');
+          try {
+            await handle.sync();
+          } finally {
+            await handle.close();
+          }
         }
       }
       await rename(temp, path);
@@ -131,53 +148,31 @@ export class FileBlobStore implements BlobStore {
     return out;
   }
 
+  async sweep(keep: (id: string) => boolean, before: number): Promise<number> {
+    let removed = 0;
+    let shards: string[] = [];
+    try {
+      shards = await readdir(this.#root);
+    } catch {
+      return removed;
+    }
+    for (const shard of shards) {
+      const dir = join(this.#root, shard);
+      for (const name of await readdir(dir).catch(() => [] as string[])) {
+        const id = name.slice(0, 32);
+        const temporary = name.endsWith('.tmp');
+        if (!temporary && (!idPattern.test(name) || keep(id))) continue;
+        const path = join(dir, name);
+        const info = await stat(path).catch(() => undefined);
+        if (!info || info.mtimeMs >= before) continue;
+        await rm(path, { force: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   async clear(): Promise<void> {
     await rm(this.#root, { recursive: true, force: true });
-  }
-}
-
-export class MemoryBlobStore implements BlobStore {
-  readonly #blobs = new Map<string, Buffer>();
-
-  newId(): string {
-    return randomBytes(16).toString('hex');
-  }
-
-  async put(id: string, data: Buffer | Readable): Promise<number> {
-    checkId(id);
-    let bytes: Buffer;
-    if (Buffer.isBuffer(data)) bytes = data;
-    else {
-      const chunks: Buffer[] = [];
-      for await (const chunk of data) chunks.push(Buffer.from(chunk as Uint8Array));
-      bytes = Buffer.concat(chunks);
-    }
-    this.#blobs.set(id, bytes);
-    return bytes.length;
-  }
-
-  async get(id: string): Promise<Buffer | undefined> {
-    return this.#blobs.get(id);
-  }
-
-  stream(id: string, range?: { start: number; end: number }): Readable {
-    const bytes = this.#blobs.get(id) ?? Buffer.alloc(0);
-    return Readable.from([range ? bytes.subarray(range.start, range.end + 1) : bytes]);
-  }
-
-  async size(id: string): Promise<number | undefined> {
-    return this.#blobs.get(id)?.length;
-  }
-
-  async delete(id: string): Promise<void> {
-    this.#blobs.delete(id);
-  }
-
-  async ids(): Promise<string[]> {
-    return [...this.#blobs.keys()];
-  }
-
-  async clear(): Promise<void> {
-    this.#blobs.clear();
   }
 }

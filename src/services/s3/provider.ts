@@ -25,6 +25,24 @@ import { type WebsiteAnswer, type WebsiteRequest, websiteAnswer } from './websit
 export const operations = s3Operations;
 export const migrations: Migration[] = s3Migrations;
 
+/**
+ * Blob files no row names: what a crash left between a blob's write and its row's commit, or
+ * between a row's delete and its file's. Only files older than this provider are touched, so
+ * no upload in progress can lose its blob.
+ */
+function sweepOrphanBlobs(state: S3State): void {
+  const before = state.clock.machineNow();
+  setImmediate(() => {
+    const referenced = state.store.referencedBlobs();
+    state.blobs
+      .sweep((id) => referenced.has(id), before)
+      .then((removed) => {
+        if (removed > 0) state.logger.info(`s3: removed ${removed} orphaned blob files`);
+      })
+      .catch((error: unknown) => state.logger.warn(`s3: orphaned blob sweep failed: ${error}`));
+  });
+}
+
 export function createProvider(deps: ServiceDeps): Provider {
   const state = new S3State(deps);
   const lifecycle = new LifecycleSweeper(state);
@@ -32,6 +50,7 @@ export function createProvider(deps: ServiceDeps): Provider {
   state.events = events;
   // Events queued before a restart (or a crash) go out now.
   events.schedule();
+  sweepOrphanBlobs(state);
   const provider = {
     ...bucketOperations(state),
     ...bucketConfigOperations(state),
