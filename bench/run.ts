@@ -4,20 +4,24 @@
  * connections). Prints one JSON line per figure.
  *
  *   node dist/bench/run.js [--only core,sqs] [--seconds 4] [--rounds 5] [--connections 32]
- *                          [--starts 7] [--messages 1000000]
+ *                          [--starts 7] [--messages 1000000] [--objects 1000000]
+ *                          [--object-sizes-mb 64,1024]
  */
 import { parseArgs } from 'node:util';
 import { benchCore } from './core.js';
+import { benchS3 } from './s3.js';
 import { benchSqs } from './sqs.js';
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'core,sqs' },
+    only: { type: 'string', default: 'core,sqs,s3' },
     seconds: { type: 'string', default: '4' },
     rounds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '32' },
     starts: { type: 'string', default: '7' },
     messages: { type: 'string', default: '1000000' },
+    objects: { type: 'string', default: '1000000' },
+    'object-sizes-mb': { type: 'string', default: '64,1024' },
   },
 });
 const settings = {
@@ -30,6 +34,10 @@ const only = new Set(String(values.only).split(','));
 async function main(): Promise<void> {
   if (only.has('core')) await benchCore(settings, Number(values.starts));
   if (only.has('sqs')) await benchSqs(settings, Number(values.messages));
+  if (only.has('s3')) {
+    const sizes = String(values['object-sizes-mb']).split(',').map(Number);
+    await benchS3(settings, Number(values.objects), sizes);
+  }
 }
 
 main().catch((error: unknown) => {

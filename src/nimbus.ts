@@ -17,6 +17,7 @@ import { serviceRegistry } from './services/registry.js';
 import type { Provider, ServiceDefinition, ServiceDeps, ServiceModule } from './services/service-types.js';
 import { type BlobStore, FileBlobStore } from './state/blob-store.js';
 import { Database } from './state/database.js';
+import { TieredBlobStore } from './state/tiered-blob-store.js';
 
 export interface NimbusConfig {
   /** Where state lives; ignored when ephemeral. */
@@ -72,13 +73,13 @@ export class Nimbus {
     if (this.config.ephemeral) {
       this.db = new Database(undefined);
       this.#temporaryDir = mkdtempSync(join(tmpdir(), 'nimbus-blobs-'));
-      this.blobs = new FileBlobStore(this.#temporaryDir, { fsync: false });
+      this.blobs = new TieredBlobStore(this.db, new FileBlobStore(this.#temporaryDir, { fsync: false }));
     } else {
       const dir = resolve(this.config.dataDir);
       mkdirSync(dir, { recursive: true });
       this.config.dataDir = dir;
       this.db = new Database(join(dir, 'nimbus.db'), { durability: this.config.durability });
-      this.blobs = new FileBlobStore(join(dir, 'blobs'));
+      this.blobs = new TieredBlobStore(this.db, new FileBlobStore(join(dir, 'blobs')));
     }
     const offset = Number(this.db.getMeta(clockOffsetKey) ?? 0);
     if (offset) this.clock.setOffset(offset);

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, describe, test } from 'node:test';
 import { FileBlobStore } from '../../src/state/blob-store.js';
+import { Database } from '../../src/state/database.js';
+import { TieredBlobStore } from '../../src/state/tiered-blob-store.js';
 
 describe('FileBlobStore', () => {
   const root = mkdtempSync(join(tmpdir(), 'nimbus-blobs-'));
@@ -36,5 +38,56 @@ describe('FileBlobStore', () => {
     const chunks: Buffer[] = [];
     for await (const chunk of store.stream(id, { start: 2, end: 5 })) chunks.push(chunk as Buffer);
     assert.equal(Buffer.concat(chunks).toString(), '2345');
+  });
+});
+
+describe('TieredBlobStore', () => {
+  const root = mkdtempSync(join(tmpdir(), 'nimbus-tiered-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  const db = new Database(undefined);
+  const files = new FileBlobStore(root);
+  const store = new TieredBlobStore(db, files, 16);
+  const fileCount = () => readdirSync(root).flatMap((shard) => readdirSync(join(root, shard))).length;
+  const read = async (id: string, range?: { start: number; end: number }) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of store.stream(id, range)) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString();
+  };
+
+  test('a blob within the inline limit is a row, not a file, and reads back whole and by range', async () => {
+    const id = store.newId();
+    assert.equal(await store.put(id, Readable.from([Buffer.from('small '), Buffer.from('blob')])), 10);
+    assert.equal(existsSync(root) ? fileCount() : 0, 0);
+    assert.equal(await read(id), 'small blob');
+    assert.equal(await read(id, { start: 6, end: 9 }), 'blob');
+    assert.equal(await store.size(id), 10);
+  });
+
+  test('a stream that outgrows the limit goes to a file with every byte, in order', async () => {
+    const id = store.newId();
+    const parts = ['0123456789', 'abcdefghij', 'KLMNOPQRST'].map((text) => Buffer.from(text));
+    assert.equal(await store.put(id, Readable.from(parts)), 30);
+    assert.equal(fileCount(), 1);
+    assert.equal(await read(id), '0123456789abcdefghijKLMNOPQRST');
+    await store.delete(id);
+    assert.equal(fileCount(), 0);
+  });
+
+  test('a sweep removes unclaimed blobs of both kinds written before it, and spares the rest', async () => {
+    const sweepRoot = mkdtempSync(join(tmpdir(), 'nimbus-sweep-'));
+    const store = new TieredBlobStore(new Database(undefined), new FileBlobStore(sweepRoot), 16);
+    const claimed = store.newId();
+    const orphanRow = store.newId();
+    const orphanFile = store.newId();
+    await store.put(claimed, Buffer.from('kept'));
+    await store.put(orphanRow, Buffer.from('lost'));
+    await store.put(orphanFile, Buffer.alloc(100, 1));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const before = Date.now();
+    const late = store.newId();
+    await store.put(late, Buffer.from('new'));
+    assert.equal(await store.sweep((id) => id === claimed, before), 2);
+    assert.deepEqual((await store.ids()).sort(), [claimed, late].sort());
+    rmSync(sweepRoot, { recursive: true, force: true });
   });
 });

@@ -1,0 +1,122 @@
+/**
+ * Small blobs in SQLite, large ones as files. A blob of at most `inlineBytes` (64 KiB) is a row
+ * of `_blobs`, written in the current batch and so committed with the row that names it,
+ * before the request is answered: a 1 KB object costs one insert, not a file create, fsync and
+ * rename, and reads back without a round trip through the file system's thread pool. A larger
+ * blob, or a stream that outgrows the limit while it is read, goes to the file store as it
+ * arrives (only the first 64 KiB are ever held).
+ */
+import { Readable } from 'node:stream';
+import type { BlobStore } from './blob-store.js';
+import type { Database } from './database.js';
+
+export const defaultInlineBytes = 64 * 1024;
+
+export class TieredBlobStore implements BlobStore {
+  readonly #db: Database;
+  readonly #files: BlobStore;
+  readonly #inlineBytes: number;
+
+  constructor(db: Database, files: BlobStore, inlineBytes = defaultInlineBytes) {
+    this.#db = db;
+    this.#files = files;
+    this.#inlineBytes = inlineBytes;
+    // written_at (machine time, as file times are) lets a sweep spare blobs written after it began.
+    db.sqlite.exec(
+      'CREATE TABLE IF NOT EXISTS _blobs (id TEXT PRIMARY KEY, bytes BLOB NOT NULL, written_at INTEGER NOT NULL) WITHOUT ROWID',
+    );
+  }
+
+  newId(): string {
+    return this.#files.newId();
+  }
+
+  #inline(id: string): Buffer | undefined {
+    const row = this.#db.prepare('SELECT bytes FROM _blobs WHERE id = ?').get(id) as { bytes: Buffer } | undefined;
+    return row?.bytes;
+  }
+
+  #insert(id: string, bytes: Buffer): number {
+    // Part of this turn's batch: committed before the request that wrote it is answered.
+    // written_at is machine time, not Nimbus time: it is compared with file times.
+    this.#db.request(() =>
+      this.#db
+        .prepare('INSERT OR REPLACE INTO _blobs (id, bytes, written_at) VALUES (?, ?, ?)')
+        .run(id, bytes, Date.now()),
+    );
+    return bytes.length;
+  }
+
+  async put(id: string, data: Buffer | Readable): Promise<number> {
+    if (Buffer.isBuffer(data)) {
+      return data.length <= this.#inlineBytes ? this.#insert(id, data) : this.#files.put(id, data);
+    }
+    const head: Buffer[] = [];
+    let held = 0;
+    const iterator = data[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return this.#insert(id, Buffer.concat(head, held));
+      const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value as Uint8Array);
+      head.push(chunk);
+      held += chunk.length;
+      if (held > this.#inlineBytes) break;
+    }
+    // Too large to inline: what was read, then the rest of the stream, to a file.
+    async function* rest(): AsyncGenerator<Buffer> {
+      yield* head;
+      head.length = 0;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield next.value as Buffer;
+      }
+    }
+    const source = Readable.from(rest(), { objectMode: false });
+    data.once('error', (error) => source.destroy(error));
+    return this.#files.put(id, source);
+  }
+
+  async get(id: string): Promise<Buffer | undefined> {
+    return this.#inline(id) ?? this.#files.get(id);
+  }
+
+  stream(id: string, range?: { start: number; end: number }): Readable {
+    const bytes = this.#inline(id);
+    if (!bytes) return this.#files.stream(id, range);
+    return Readable.from([range ? bytes.subarray(range.start, range.end + 1) : bytes], { objectMode: false });
+  }
+
+  async size(id: string): Promise<number | undefined> {
+    return this.#inline(id)?.length ?? this.#files.size(id);
+  }
+
+  async delete(id: string): Promise<void> {
+    this.#db.request(() => this.#db.prepare('DELETE FROM _blobs WHERE id = ?').run(id));
+    await this.#files.delete(id);
+  }
+
+  async ids(): Promise<string[]> {
+    const inline = (this.#db.prepare('SELECT id FROM _blobs').all() as Array<{ id: string }>).map((row) => row.id);
+    return [...inline, ...(await this.#files.ids())];
+  }
+
+  async sweep(keep: (id: string) => boolean, before: number): Promise<number> {
+    const orphans = (
+      this.#db.prepare('SELECT id FROM _blobs WHERE written_at < ?').all(before) as Array<{ id: string }>
+    )
+      .map((row) => row.id)
+      .filter((id) => !keep(id));
+    if (orphans.length > 0) {
+      this.#db.request(() => {
+        for (const id of orphans) this.#db.prepare('DELETE FROM _blobs WHERE id = ?').run(id);
+      });
+    }
+    return orphans.length + (await this.#files.sweep(keep, before));
+  }
+
+  async clear(): Promise<void> {
+    this.#db.request(() => this.#db.prepare('DELETE FROM _blobs').run());
+    await this.#files.clear();
+  }
+}
