@@ -68,3 +68,43 @@ export function run(command: string, args: string[], env: NodeJS.ProcessEnv): Pr
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
 }
+
+export interface RunBytesResult {
+  status: number | null;
+  /** stdout as bytes: `aws s3 cp s3://... -` writes the object there. */
+  stdout: Buffer;
+  stderr: string;
+}
+
+export interface RunOptions {
+  /** The working directory: the CLI prints local paths relative to it. */
+  cwd?: string;
+  /** Bytes for stdin (`aws s3 cp - s3://...`); without it stdin is closed. */
+  input?: Buffer | string;
+}
+
+/** Like `run`, with a working directory, optional stdin bytes, and stdout kept as bytes. */
+export function runWithInput(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: RunOptions = {},
+): Promise<RunBytesResult> {
+  return new Promise((resolve, reject) => {
+    const stdin = options.input === undefined ? 'ignore' : 'pipe';
+    const child = spawn(command, args, { env, cwd: options.cwd, stdio: [stdin, 'pipe', 'pipe'] });
+    const stdout: Buffer[] = [];
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout: Buffer.concat(stdout), stderr }));
+    if (options.input !== undefined && child.stdin) {
+      // A client that exits before reading all of stdin closes it; its exit status tells why.
+      child.stdin.on('error', () => {});
+      child.stdin.end(options.input);
+    }
+  });
+}
