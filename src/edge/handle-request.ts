@@ -12,7 +12,7 @@ import { InternalFailure, NotImplemented } from '../errors/framework.js';
 import type { Nimbus } from '../nimbus.js';
 import { protocolFor, readyProtocol } from '../protocol/index.js';
 import type { Operation, ServiceModel } from '../protocol/model-types.js';
-import type { HttpRequest, HttpResponse, ServerProtocol } from '../protocol/types.js';
+import type { HttpRequest, HttpResponse, Input, ServerProtocol } from '../protocol/types.js';
 import { validateInput, validationStyle } from '../protocol/validate.js';
 import { presignedUrlError } from '../resolve/presigned.js';
 import { regionFromHost } from '../resolve/region.js';
@@ -63,6 +63,8 @@ async function answer(
   let body: Buffer | undefined;
   let target: Target | undefined;
   let label = `${method} ${path}`;
+  /** Who decides the CORS headers of an error, once the input is known. */
+  let decided: { provider: object; input: Input } | undefined;
   try {
     const site = websiteBucket(req);
     if (site !== undefined) return await serveWebsite(nimbus, req, site, path, requestId);
@@ -117,6 +119,7 @@ async function answer(
     const definition = nimbus.serviceForModel(modelName);
     if (!definition) throw new NotImplemented(modelName, operation.name);
     const service = nimbus.readyService(definition) ?? (await nimbus.service(definition));
+    decided = { provider: service.provider, input };
     const ctx: RequestContext = {
       requestId,
       service: definition.name,
@@ -132,6 +135,7 @@ async function answer(
     let output = nimbus.db.request(() => dispatch(service, operation, ctx, input));
     if (output instanceof Promise) output = await output;
     const response = protocol.serializeOutput(model, operation, output ?? {}, { requestId });
+    decideCors(service.provider, input, req, response);
     await committed(nimbus);
     if (debug) nimbus.logger.debug(`${label} ${response.status} ${(performance.now() - started).toFixed(1)}ms`);
     return response;
@@ -152,11 +156,38 @@ async function answer(
     const response = target.protocol.serializeError(target.model, target.operation, failedCommit ?? error, {
       requestId,
     });
+    if (decided) decideCors(decided.provider, decided.input, req, response);
     if (debug) {
       nimbus.logger.debug(`${label} ${response.status} ${error.code} ${(performance.now() - started).toFixed(1)}ms`);
     }
     return response;
   }
+}
+
+interface CorsDecider {
+  corsHeaders(
+    input: Input,
+    request: { origin: string | undefined; method: string | undefined; headers: string | undefined },
+  ): Record<string, string>;
+}
+
+/**
+ * A service that keeps CORS rules (S3's buckets) decides the CORS headers of an actual request
+ * with an Origin; for every other service the edge adds its permissive ones (respond.ts).
+ */
+function decideCors(provider: object, input: Input, req: IncomingMessage, response: HttpResponse): void {
+  const decider = provider as Partial<CorsDecider>;
+  const origin = req.headers.origin;
+  if (!decider.corsHeaders || response.corsDecided) return;
+  response.corsDecided = true;
+  if (origin === undefined) return;
+  const requestMethod = req.headers['access-control-request-method'];
+  const headers = decider.corsHeaders(input, {
+    origin,
+    method: typeof requestMethod === 'string' ? requestMethod : (req.method ?? 'GET'),
+    headers: req.headers['access-control-request-headers'],
+  });
+  Object.assign(response.headers, headers);
 }
 
 /** Waits for the commit of what has been written so far (no answer goes out before it). */

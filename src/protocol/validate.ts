@@ -34,6 +34,20 @@ export interface ValidationStyle {
    * parameter X.` instead of a validation error listing it.
    */
   missingAsParameter: boolean;
+  /**
+   * S3 validates its XML against a schema and says no more than that the document did not
+   * validate: any failure is `MalformedXML` with this one message, no list (recorded:
+   * s3/test_s3_api `test_bucket_versioning_crud`, a Status of `enabled`). Its enums are the
+   * provider's to check (S3 takes filter rule names in any case; the model's ACL enum lacks
+   * `log-delivery-write`).
+   */
+  wholeDocument?: { code: string; message: string };
+  /**
+   * S3's provider checks lengths, patterns and enums in its own words (InvalidTag,
+   * InvalidArgument, InvalidRequest); only a missing required element of a document is the
+   * front end's, and a missing string payload (a policy) is the provider's too.
+   */
+  requiredOnly?: boolean;
 }
 
 const defaultStyle: ValidationStyle = {
@@ -57,6 +71,14 @@ const styles: Record<string, Partial<ValidationStyle>> = {
   apigateway: { rootPrefix: true },
   sqs: { checkEnums: false, missingAsParameter: true },
   'sqs-query': { checkEnums: false, missingAsParameter: true },
+  s3: {
+    checkEnums: false,
+    requiredOnly: true,
+    wholeDocument: {
+      code: 'MalformedXML',
+      message: 'The XML you provided was not well-formed or did not validate against our published schema',
+    },
+  },
 };
 
 const madeStyles = new Map<string, ValidationStyle>();
@@ -81,6 +103,7 @@ export function validateInput(shape: Shape | undefined, input: unknown, style: V
   const root = style.rootPrefix ? lowerFirst(shape.name) : '';
   checkStructure(shape, input as Record<string, unknown>, root, style, failures);
   if (failures.length === 0) return;
+  if (style.wholeDocument) throw new ValidationException(style.wholeDocument.message, style.wholeDocument.code);
   const count = failures.length;
   const heading = `${count} validation error${count === 1 ? '' : 's'} detected: `;
   throw new ValidationException(heading + failures.slice(0, maxListed).join('; '), style.code);
@@ -98,6 +121,7 @@ function checkStructure(
     const memberPath = path ? `${path}.${lowerFirst(member.name)}` : lowerFirst(member.name);
     if (memberValue === undefined || memberValue === null) {
       if (member.required && style.missingAsParameter) throw new MissingParameter(member.name);
+      if (style.requiredOnly && shape.payload === member.name && member.shape.type !== 'structure') continue;
       if (member.required)
         failures.push(`Value null at '${memberPath}' failed to satisfy constraint: Member must not be null`);
       continue;
@@ -179,7 +203,7 @@ function describe(shape: Shape, value: unknown, path: string, style: ValidationS
 /** The constraints of the value itself (not of its elements) that it breaks. */
 function constraintFailures(shape: Shape, value: unknown, style: ValidationStyle): string[] {
   const out: string[] = [];
-  if (value === null || value === undefined) return out;
+  if (value === null || value === undefined || style.requiredOnly) return out;
   let length: number | undefined;
   if (typeof value === 'string' && (shape.type === 'string' || shape.type === 'character')) length = value.length;
   else if (Array.isArray(value)) length = value.length;

@@ -2,8 +2,9 @@
  * Bucket CORS: the checks on a CORSConfiguration and the answer to a preflight by its rules
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html): the first rule whose
  * AllowedOrigins match the Origin (one `*` wildcard each), whose AllowedMethods include the
- * requested method and whose AllowedHeaders cover every requested header decides; without one
- * the preflight is refused with 403.
+ * requested method and whose AllowedHeaders cover every requested header (case-insensitively)
+ * decides; without one the preflight is refused with 403. A preflight without an Origin is a
+ * 400. Answers and texts: shared/aws-reference/recorded-responses/services/s3/test_s3_cors.
  */
 import { errorType } from '../../errors/aws-error.js';
 import type * as T from '../../generated/s3/types.js';
@@ -22,6 +23,17 @@ export function checkCorsConfiguration(config: T.CORSConfiguration | undefined):
         throw invalidRequest(`Found unsupported HTTP method in CORS config. Unsupported method is ${method}`);
       }
     }
+    // Each pattern may hold one `*` (as answered by S3; quoted in versitygw's AWS comparison notes).
+    for (const [kind, patterns] of [
+      ['AllowedOrigin', rule.AllowedOrigins],
+      ['AllowedHeader', rule.AllowedHeaders ?? []],
+    ] as const) {
+      for (const pattern of patterns) {
+        if (pattern.indexOf('*') !== pattern.lastIndexOf('*')) {
+          throw invalidRequest(`${kind} "${pattern}" can not have more than one wildcard.`);
+        }
+      }
+    }
   }
   return { CORSRules: rules };
 }
@@ -36,20 +48,42 @@ function wildcardMatch(pattern: string, value: string): boolean {
 }
 
 const AccessForbidden = errorType('AccessForbidden', 403);
+const BadRequest = errorType('BadRequest', 400);
+
+/** A preflight must name its Origin, whatever the bucket (a Referer does not count). */
+export function checkPreflightOrigin(request: Pick<CorsRequest, 'origin'>): void {
+  if (!request.origin) throw new BadRequest('Insufficient information. Origin request header needed.');
+}
+
+/** The answer to a preflight of a bucket that does not exist (once it has an Origin). */
+export function bucketNotFoundForPreflight(request: CorsRequest): never {
+  checkPreflightOrigin(request);
+  throw new AccessForbidden('CORSResponse: Bucket not found', {
+    Method: request.method ?? 'OPTIONS',
+    ResourceType: 'BUCKET',
+  });
+}
 
 export interface CorsRequest {
   origin: string | undefined;
   method: string | undefined;
   headers: string | undefined;
+  /** `BUCKET` for a preflight of the bucket's own URL; `OBJECT` (the default) for a key's. */
+  resourceType?: 'BUCKET' | 'OBJECT';
+}
+
+/** The requested header names as S3 compares and echoes them: trimmed, lowercased, in order. */
+function requestedHeaders(headers: string | undefined): string[] {
+  return (headers ?? '')
+    .split(',')
+    .map((header) => header.trim().toLowerCase())
+    .filter((header) => header !== '');
 }
 
 /** The rule that allows a request, if any. */
 export function matchRule(config: T.CORSConfiguration | undefined, request: CorsRequest): T.CORSRule | undefined {
   if (!request.origin || !request.method) return undefined;
-  const asked = (request.headers ?? '')
-    .split(',')
-    .map((header) => header.trim().toLowerCase())
-    .filter((header) => header !== '');
+  const asked = requestedHeaders(request.headers);
   for (const rule of config?.CORSRules ?? []) {
     if (!rule.AllowedOrigins.some((origin) => wildcardMatch(origin, request.origin as string))) continue;
     if (!rule.AllowedMethods.includes(request.method)) continue;
@@ -62,9 +96,12 @@ export function matchRule(config: T.CORSConfiguration | undefined, request: Cors
 
 /** The answer to a preflight: the CORS headers of the rule that allows it, or 403. */
 export function preflightAnswer(config: T.CORSConfiguration | undefined, request: CorsRequest): T.OptionsObjectOutput {
+  checkPreflightOrigin(request);
+  // Without Access-Control-Request-Method, S3 names the preflight's own method.
+  const method = request.method ?? 'OPTIONS';
   if (!config) {
     throw new AccessForbidden('CORSResponse: CORS is not enabled for this bucket.', {
-      Method: request.method ?? '',
+      Method: method,
       ResourceType: 'BUCKET',
     });
   }
@@ -72,7 +109,7 @@ export function preflightAnswer(config: T.CORSConfiguration | undefined, request
   if (!rule) {
     throw new AccessForbidden(
       "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.",
-      { Method: request.method ?? '', ResourceType: 'OBJECT' },
+      { Method: method, ResourceType: request.resourceType ?? 'OBJECT' },
     );
   }
   const out: T.OptionsObjectOutput = {
@@ -81,8 +118,32 @@ export function preflightAnswer(config: T.CORSConfiguration | undefined, request
     Vary: 'Origin, Access-Control-Request-Headers, Access-Control-Request-Method',
   };
   if (!rule.AllowedOrigins.includes('*')) out.AccessControlAllowCredentials = 'true';
-  if (request.headers) out.AccessControlAllowHeaders = request.headers;
+  const asked = requestedHeaders(request.headers);
+  if (asked.length > 0) out.AccessControlAllowHeaders = asked.join(', ');
   if (rule.ExposeHeaders?.length) out.AccessControlExposeHeaders = rule.ExposeHeaders.join(', ');
   if (rule.MaxAgeSeconds !== undefined) out.AccessControlMaxAge = String(rule.MaxAgeSeconds);
+  return out;
+}
+
+/**
+ * The CORS headers of an actual (non-OPTIONS) request with an Origin: those of the rule that
+ * allows it (no Allow-Headers), or none at all, the request itself still answered. An
+ * Access-Control-Request-Method or -Headers on it is evaluated as a preflight would be
+ * (recorded: test_s3_cors `test_cors_match_origins get-*`, `test_cors_match_methods get-wrong-op`).
+ */
+export function actualRequestHeaders(
+  config: T.CORSConfiguration | undefined,
+  request: CorsRequest,
+): Record<string, string> {
+  const rule = matchRule(config, request);
+  if (!rule) return {};
+  const out: Record<string, string> = {
+    'access-control-allow-origin': rule.AllowedOrigins.includes('*') ? '*' : (request.origin as string),
+    'access-control-allow-methods': rule.AllowedMethods.join(', '),
+    vary: 'Origin, Access-Control-Request-Headers, Access-Control-Request-Method',
+  };
+  if (!rule.AllowedOrigins.includes('*')) out['access-control-allow-credentials'] = 'true';
+  if (rule.ExposeHeaders?.length) out['access-control-expose-headers'] = rule.ExposeHeaders.join(', ');
+  if (rule.MaxAgeSeconds !== undefined) out['access-control-max-age'] = String(rule.MaxAgeSeconds);
   return out;
 }

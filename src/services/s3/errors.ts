@@ -141,3 +141,40 @@ export const missingContentLength = () =>
 /** A bucket configuration that was never set: each kind has its own code and text. */
 export const configNotFound = (code: string, message: string, bucket: string) =>
   s3Error(code, 404, message, { BucketName: bucket });
+
+export const invalidObjectState = (storageClass: string) =>
+  s3Error('InvalidObjectState', 403, "The operation is not valid for the object's storage class", {
+    StorageClass: storageClass,
+  });
+
+export const invalidStorageClass = (requested: string) =>
+  s3Error('InvalidStorageClass', 400, 'The storage class you specified is not valid', {
+    StorageClassRequested: requested,
+  });
+
+export const invalidPartNumber = (partNumber: number, partCount: number) =>
+  s3Error('InvalidPartNumber', 416, 'The requested partnumber is not satisfiable', {
+    PartNumberRequested: partNumber,
+    ActualPartCount: partCount,
+  });
+
+/** A conditional CompleteMultipartUpload whose key changed after the upload began. */
+export const conditionalRequestConflict = (condition: string, key: string) =>
+  s3Error(
+    'ConditionalRequestConflict',
+    409,
+    'The conditional request cannot succeed due to a conflicting operation against this resource.',
+    { Condition: condition, Key: key },
+  );
+
+/** A header S3 knows but does not serve here (x-amz-if-match-size on a general purpose bucket, ...). */
+export const headerNotImplemented = (header: string, additionalMessage?: string) =>
+  s3Error(
+    'NotImplemented',
+    501,
+    'A header you provided implies functionality that is not implemented',
+    additionalMessage === undefined ? { Header: header } : { Header: header, additionalMessage },
+  );
+
+export const invalidTag = (message: string, fields: Record<string, unknown> = {}) =>
+  s3Error('InvalidTag', 400, message, fields);

@@ -7,11 +7,13 @@
  * table has answers 501 from the dispatcher, naming the operation.
  */
 import { type S3Operations, s3Operations } from '../../generated/s3/operations.js';
+import type { CORSConfiguration } from '../../generated/s3/types.js';
 import type { Migration } from '../../state/database.js';
 import type { Provider, RequestContext, ServiceDeps } from '../service-types.js';
 import { bucketConfigOperations } from './bucket-configs.js';
 import { bucketOperations } from './buckets.js';
 import { copyOperations } from './copy.js';
+import { actualRequestHeaders, type CorsRequest } from './cors.js';
 import { LifecycleSweeper } from './lifecycle.js';
 import { listingOperations } from './listing.js';
 import { multipartOperations } from './multipart.js';
@@ -63,10 +65,18 @@ export function createProvider(deps: ServiceDeps): Provider {
     serveWebsite(request: WebsiteRequest): Promise<WebsiteAnswer> {
       return websiteAnswer(state, request);
     },
+    /**
+     * The CORS headers of an actual request with an Origin (edge/handle-request.ts asks): the
+     * bucket's rules decide; a request that names no bucket gets none, as on AWS.
+     */
+    corsHeaders(input: { Bucket?: unknown }, request: CorsRequest): Record<string, string> {
+      if (typeof input.Bucket !== 'string' || !state.store.bucket(input.Bucket)) return {};
+      return actualRequestHeaders(state.store.config<CORSConfiguration>(input.Bucket, 'cors'), request);
+    },
     dispose() {
       lifecycle.dispose();
       events.dispose();
     },
-  } satisfies Partial<S3Operations<RequestContext>> & { dispose(): void; serveWebsite: unknown };
+  } satisfies Partial<S3Operations<RequestContext>> & { dispose(): void; serveWebsite: unknown; corsHeaders: unknown };
   return provider;
 }
