@@ -6,7 +6,7 @@
  * With --ephemeral, blobs live in a temporary directory, without fsync, removed on stop: never
  * in memory, so a 1 GB object costs no RAM in a test run either.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
@@ -58,7 +58,8 @@ export class FileBlobStore implements BlobStore {
   }
 
   newId(): string {
-    return randomBytes(16).toString('hex');
+    // 122 random bits from the pool randomUUID keeps (a tenth of randomBytes' cost per id).
+    return randomUUID().replaceAll('-', '');
   }
 
   #path(id: string): string {

@@ -35,23 +35,48 @@ export function checksumAlgorithmOf(input: ChecksumInput): ChecksumAlgorithm | u
   return checksumAlgorithms.find((algorithm) => input[`Checksum${algorithm}`] !== undefined);
 }
 
+/**
+ * The checksum a single PUT keeps: the algorithm whose value came in a header, else the one an
+ * aws-chunked trailer is to carry, else CRC64NVME, which S3 computes for every object whose client
+ * sent none; `x-amz-sdk-checksum-algorithm` alone names no checksum
+ * (test_s3_checksum_no_automatic_sdk_calculation head-obj-only-checksum-algo, -diff-checksum-algo).
+ */
+export function objectChecksumAlgorithm(input: ChecksumInput): ChecksumAlgorithm {
+  const sent = checksumAlgorithms.find((algorithm) => input[`Checksum${algorithm}`] !== undefined);
+  if (sent) return sent;
+  const trailed = trailersOf(input.Body) !== undefined ? parseChecksumAlgorithm(input.ChecksumAlgorithm) : undefined;
+  return trailed ?? 'CRC64NVME';
+}
+
+/**
+ * Checks what arrived against the Content-MD5 and checksum the client sent. BadDigest reports
+ * the expected MD5 in hex for PutObject (`expectedMd5: 'hex'`) and in base64 for UploadPart
+ * (test_s3_invalid_content_md5 md5-error-bad-digest, upload-part-md5-bad-digest).
+ */
 export function checkUploadIntegrity(
   state: S3State,
   input: ChecksumInput,
   written: WrittenBlob,
   algorithm: ChecksumAlgorithm | undefined,
+  options: { expectedMd5?: 'hex' | 'base64' } = {},
 ): StoredChecksum | undefined {
   const refuse = (error: Error): never => {
     state.dropBlobIds([written.blobId]);
     throw error;
   };
+  const sent = checksumAlgorithms.filter((name) => input[`Checksum${name}`] !== undefined);
+  if (sent.length > 1) {
+    refuse(invalidRequest('Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.'));
+  }
   if (input.ContentMD5 !== undefined) {
     const expected = Buffer.from(input.ContentMD5, 'base64');
     if (expected.length !== 16 || expected.toString('base64') !== input.ContentMD5) {
       refuse(invalidDigest(input.ContentMD5));
     }
     const calculated = Buffer.from(written.md5Hex, 'hex').toString('base64');
-    if (calculated !== input.ContentMD5) refuse(badDigest(input.ContentMD5, calculated));
+    if (calculated !== input.ContentMD5) {
+      refuse(badDigest(options.expectedMd5 === 'hex' ? expected.toString('hex') : input.ContentMD5, calculated));
+    }
   }
   if (!algorithm || written.checksum === undefined) return undefined;
   const header = `x-amz-checksum-${algorithm.toLowerCase()}`;

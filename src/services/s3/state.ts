@@ -3,7 +3,7 @@
  * names. Bucket names are global: any account may ask, and the bucket's owner and region are
  * its own.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { BlobStore } from '../../state/blob-store.js';
@@ -66,14 +66,15 @@ export class S3State {
 }
 
 /** An account's canonical user id: 64 hex characters, as S3's are, stable per account. */
-export function ownerOf(account: string): Owner {
-  return { ID: createHash('sha256').update(`nimbus-s3-owner:${account}`).digest('hex') };
-}
+const ownerIds = new Map<string, string>();
 
-/** A version id in the form S3 hands out. */
-export function newVersionId(): string {
-  // AWS's ids are 32 characters of [A-Za-z0-9._]; base64url's '-' becomes '.'.
-  return randomBytes(24).toString('base64url').replaceAll('-', '.');
+export function ownerOf(account: string): Owner {
+  let id = ownerIds.get(account);
+  if (id === undefined) {
+    id = createHash('sha256').update(`nimbus-s3-owner:${account}`).digest('hex');
+    ownerIds.set(account, id);
+  }
+  return { ID: id };
 }
 
 /** S3's `Last-Modified`: second precision. */

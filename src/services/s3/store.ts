@@ -323,6 +323,11 @@ export class S3Store {
     this.#db.prepare('UPDATE s3_objects SET tags = ? WHERE id = ?').run(tags, row.id);
   }
 
+  /** Replaces one version's stored headers (JSON), as a PutObjectAcl does. */
+  setHeaders(row: ObjectRow, headers: string | null): void {
+    this.#db.prepare('UPDATE s3_objects SET headers = ? WHERE id = ?').run(headers, row.id);
+  }
+
   /** Latest versions in key order, keys > `after` (or >= `from`), starting with `prefix`. */
   listCurrent(bucket: string, prefix: string, after: string, limit: number): ObjectRow[] {
     // A range on the key instead of a prefix function, so that SQLite walks the index.
