@@ -432,9 +432,7 @@ describe('AWS CLI v2: S3', { skip: skipAwsCli }, () => {
       assert.equal(rest.NextToken, undefined);
     });
 
-    test('list-objects-v2 LastModified has whole seconds, as head-object shows it', {
-      todo: 'Nimbus bug: listing.ts writes LastModified with milliseconds; AWS sends .000Z',
-    }, () => {
+    test('list-objects-v2 LastModified has whole seconds, as head-object shows it', () => {
       // S3 keeps seconds: XML bodies carry `2023-11-15T12:02:40.000Z` (LocalStack's AWS-validated
       // test_s3_list_objects_timestamp_precision), which the CLI prints as `...:40+00:00`.
       for (const entry of firstPage.Contents ?? []) {

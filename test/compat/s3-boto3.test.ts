@@ -418,9 +418,7 @@ out['pathStyle'] = s3.get_object(Bucket='py-virtual', Key='dir/hello.txt')['Body
   });
 
   describe('AWS behaviour Nimbus does not match yet', () => {
-    test('GetObjectTagging of a missing key names {bucket}/{key} in Key', {
-      todo: 'Nimbus bug: object-extras.ts getObjectTagging reports Key as the bare key',
-    }, async () => {
+    test('GetObjectTagging of a missing key names {bucket}/{key} in Key', async () => {
       const out = await py(`
 s3.create_bucket(Bucket='py-tagging')
 out['get'] = err(lambda: s3.get_object_tagging(Bucket='py-tagging', Key='fake-key'))
@@ -432,9 +430,7 @@ out['delete'] = err(lambda: s3.delete_object_tagging(Bucket='py-tagging', Key='f
       assert.deepEqual(out.get, { ...missing, fields: { Key: 'py-tagging/fake-key' } });
     });
 
-    test('HEAD and GET of a multipart object without PartNumber carry no PartsCount', {
-      todo: 'Nimbus bug: objects.ts readOutput sets PartsCount (x-amz-mp-parts-count) on every read',
-    }, async () => {
+    test('HEAD and GET of a multipart object without PartNumber carry no PartsCount', async () => {
       const out = await py(`
 s3.create_bucket(Bucket='py-parts')
 mp = s3.create_multipart_upload(Bucket='py-parts', Key='mp.bin')
@@ -450,9 +446,7 @@ out['get'] = get['ResponseMetadata']['HTTPHeaders'].get('x-amz-mp-parts-count')
       assert.deepEqual(out, { head: null, get: null });
     });
 
-    test('HEAD with PartNumber answers 206 Partial Content', {
-      todo: 'Nimbus bug: rest-xml/s3.ts serializeOutput makes only GetObject a 206',
-    }, async () => {
+    test('HEAD with PartNumber answers 206 Partial Content', async () => {
       const out = await py(`
 s3.create_bucket(Bucket='py-head-part')
 mp = s3.create_multipart_upload(Bucket='py-head-part', Key='mp.bin')
@@ -498,9 +492,7 @@ out['tagging'] = raw('get_object_tagging', Bucket='py-raw', Key='k')
       assert.match(out.v2, /<LastModified>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z<\/LastModified>/);
     });
 
-    test('every response carries x-amz-id-2, which botocore reports as HostId', {
-      todo: 'Nimbus bug: rest-xml/s3.ts sets x-amz-id-2 only in serializeError',
-    }, async () => {
+    test('every response carries x-amz-id-2, which botocore reports as HostId', async () => {
       const out = await py(`
 out['create'] = s3.create_bucket(Bucket='py-host-id')['ResponseMetadata']['HostId']
 out['list'] = s3.list_objects_v2(Bucket='py-host-id')['ResponseMetadata']['HostId']
