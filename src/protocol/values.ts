@@ -10,7 +10,14 @@ import { SerializationException } from '../errors/framework.js';
 import type { Member, Shape, TimestampFormat } from './model-types.js';
 
 /** The format a member's timestamp uses: its own trait, then its shape's, then the location's default. */
-export function timestampFormatOf(member: Member, fallback: TimestampFormat): TimestampFormat {
+/**
+ * How a writer formats a timestamp member without its own format: a model format, or ISO 8601
+ * that always keeps the milliseconds (S3's XML bodies: `2009-10-12T17:50:30.000Z` in every
+ * sample of the docs' ListObjectsV2, ListBuckets and CopyObject responses).
+ */
+export type TimestampStyle = TimestampFormat | 'iso8601Milliseconds';
+
+export function timestampFormatOf<F extends TimestampStyle>(member: Member, fallback: F): TimestampFormat | F {
   return member.timestampFormat ?? member.shape.timestampFormat ?? fallback;
 }
 
@@ -47,9 +54,11 @@ export function toDate(value: unknown): Date {
 }
 
 /** Formats a timestamp; ISO 8601 drops the milliseconds when they are zero, as AWS does. */
-export function formatTimestamp(value: unknown, format: TimestampFormat): string {
+export function formatTimestamp(value: unknown, format: TimestampStyle): string {
   const date = toDate(value);
   switch (format) {
+    case 'iso8601Milliseconds':
+      return date.toISOString();
     case 'unixTimestamp':
       return String(date.getTime() / 1000);
     case 'rfc822':

@@ -19,6 +19,7 @@ import type { Member, Operation, ServiceModel, Shape, XmlNamespace } from '../mo
 import { bindingsOf } from '../rest/bindings.js';
 import { messageMemberOf, RestServerProtocol } from '../rest/rest-protocol.js';
 import type { Input, ResponseContext } from '../types.js';
+import type { TimestampStyle } from '../values.js';
 import { element, escapeXml, namespaceAttribute, xmlDeclaration } from '../xml/writer.js';
 import { parseXmlBody, readXmlMembers, readXmlValue } from './parse.js';
 import { writeElement, writeStructureElement, writeXmlMembers } from './serialize.js';
@@ -59,6 +60,9 @@ export class RestXmlProtocol extends RestServerProtocol {
   // Smithy's RestXmlHttpResponseCode: an output with nothing in the body still names XML.
   protected override readonly emptyOutputContentType: string | undefined = 'application/xml';
 
+  /** How body timestamps without a model format are written; S3 keeps the milliseconds. */
+  protected readonly bodyTimestamps: TimestampStyle = 'iso8601';
+
   protected readBody(members: readonly Member[], body: Buffer, target: Input): void {
     readXmlMembers(members, parseXmlBody(body), target);
   }
@@ -75,12 +79,15 @@ export class RestXmlProtocol extends RestServerProtocol {
   ): string | undefined {
     if (members.length === 0) return undefined;
     const namespace = shape.xmlNamespace ?? serviceNamespaceOf(model);
-    return xmlDeclaration + writeStructureElement(shape.locationName ?? shape.name, members, value, namespace);
+    return (
+      xmlDeclaration +
+      writeStructureElement(shape.locationName ?? shape.name, members, value, namespace, this.bodyTimestamps)
+    );
   }
 
   protected writePayloadDocument(model: ServiceModel, member: Member, value: unknown): string {
     const namespace = member.xmlNamespace ?? member.shape.xmlNamespace ?? serviceNamespaceOf(model);
-    return xmlDeclaration + writeElement(payloadRootName(member), member, value, namespace);
+    return xmlDeclaration + writeElement(payloadRootName(member), member, value, namespace, this.bodyTimestamps);
   }
 
   protected writeErrorBody(
@@ -105,7 +112,7 @@ export class RestXmlProtocol extends RestServerProtocol {
     if (message !== '') content += element('Message', escapeXml(message));
     if (shape) {
       const members = bindingsOf(shape).outputBody.filter((member) => member !== messageMember);
-      content += writeXmlMembers(members, error.members);
+      content += writeXmlMembers(members, error.members, this.bodyTimestamps);
     }
     return content;
   }

@@ -77,6 +77,9 @@ export class S3RestXmlProtocol extends RestXmlProtocol {
     'GetBucketLifecycleConfiguration',
   ];
 
+  /** S3 bodies keep the milliseconds, `.000Z` for whole seconds (docs' ListObjectsV2 samples). */
+  protected override readonly bodyTimestamps = 'iso8601Milliseconds';
+
   /** Routes a virtual-hosted request as its path-style twin. */
   #address(request: HttpRequest): void {
     if (rewritten.has(request)) return;

@@ -11,6 +11,7 @@
  */
 import { SerializationException } from '../../errors/framework.js';
 import type { Member, TimestampFormat } from '../model-types.js';
+import type { TimestampStyle } from '../values.js';
 import {
   decodeBase64,
   formatNumberText,
@@ -44,7 +45,7 @@ export function readText(member: Member, text: string, defaultFormat: TimestampF
 }
 
 /** Writes one scalar as text. */
-export function writeText(member: Member, value: unknown, defaultFormat: TimestampFormat): string {
+export function writeText(member: Member, value: unknown, defaultFormat: TimestampStyle): string {
   const shape = member.shape;
   switch (shape.type) {
     case 'timestamp':
