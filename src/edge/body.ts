@@ -9,7 +9,27 @@ import { RequestEntityTooLarge, SerializationException } from '../errors/framewo
 
 export const emptyBody = Buffer.alloc(0);
 
-export function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * The largest streaming payload (an S3 PutObject or UploadPart body) read whole before the
+ * provider sees it, when its Content-Length says it is this small: a 1 KB object then costs no
+ * stream, and the bytes are stored exactly as they came (never inflated).
+ */
+export const heldPayloadBytes = 64 * 1024;
+
+/** Whether a streaming payload is small and of a declared length, so cheaper read whole. */
+export function isSmallPayload(request: IncomingMessage): boolean {
+  const declared = request.headers['content-length'];
+  if (declared === undefined || request.headers['transfer-encoding'] !== undefined) return false;
+  const length = Number(declared);
+  return Number.isInteger(length) && length >= 0 && length <= heldPayloadBytes;
+}
+
+/** A small payload whole, as sent (no gzip inflation: the bytes are the object). */
+export function readPayload(request: IncomingMessage): Promise<Buffer> {
+  return readBody(request, heldPayloadBytes, false);
+}
+
+export function readBody(request: IncomingMessage, limit: number, inflateGzip = true): Promise<Buffer> {
   const declared = Number(request.headers['content-length'] ?? Number.NaN);
   if (declared > limit) return Promise.reject(new RequestEntityTooLarge(limit));
   if (declared === 0) return Promise.resolve(emptyBody);
@@ -31,7 +51,9 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
     request.on('end', () => {
       if (failed) return;
       const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
-      if (request.headers['content-encoding']?.toLowerCase() === 'gzip') inflate(body, limit).then(resolve, reject);
+      if (inflateGzip && request.headers['content-encoding']?.toLowerCase() === 'gzip') {
+        inflate(body, limit).then(resolve, reject);
+      }
       else resolve(body);
     });
     request.on('error', (error) => {

@@ -19,7 +19,7 @@ import { regionFromHost } from '../resolve/region.js';
 import { type RequestShape, wireFamily } from '../resolve/resolve-service.js';
 import { credentialScope } from '../resolve/sigv4.js';
 import type { RequestContext } from '../services/service-types.js';
-import { emptyBody, readBody } from './body.js';
+import { emptyBody, isSmallPayload, readBody, readPayload } from './body.js';
 import { handleControl, isControlPath } from './control-plane.js';
 import { preflight, writeResponse } from './respond.js';
 import { unresolvedResponse } from './unresolved.js';
@@ -108,8 +108,10 @@ async function answer(
     const presigned = presignedUrlError(query, nimbus.clock.now());
     if (presigned) throw presigned;
 
-    if (hasStreamingPayload(operation)) request.stream = req;
-    else if (body === undefined) request.body = await readBody(req, limit);
+    if (hasStreamingPayload(operation)) {
+      if (isSmallPayload(req)) request.body = await readPayload(req);
+      else request.stream = req;
+    } else if (body === undefined) request.body = await readBody(req, limit);
 
     const caller = nimbus.credentials.resolveCaller(scope?.accessKeyId, nimbus.clock.now());
     const region = scope?.region || regionFromHost(shape.host) || nimbus.config.defaultRegion;

@@ -24,6 +24,8 @@ export interface ShapeBindings {
   headers: Member[];
   /** The header names of `headers`, in lower case, in the same order. */
   headerKeys: string[];
+  /** Member name to its index in `headers`: a response sets a few of many (S3's GetObject has 40). */
+  headerIndex: Map<string, number>;
   prefixHeaders: Member[];
   statusCode: Member | undefined;
   payload: Member | undefined;
@@ -57,6 +59,7 @@ function groupMembers(shape: Shape): ShapeBindings {
     queryMap: undefined,
     headers: [],
     headerKeys: [],
+    headerIndex: new Map(),
     prefixHeaders: [],
     statusCode: undefined,
     payload: shape.payload ? shape.memberMap.get(shape.payload) : undefined,
@@ -80,6 +83,7 @@ function groupMembers(shape: Shape): ShapeBindings {
         if (!bindings.payload) bindings.outputBody.push(member);
         break;
       case 'header':
+        bindings.headerIndex.set(member.name, bindings.headers.length);
         bindings.headers.push(member);
         bindings.headerKeys.push(wireName(member).toLowerCase());
         if (member.required) bindings.requiredHeaders.push(wireName(member).toLowerCase());
@@ -198,9 +202,14 @@ function readHeaderValue(member: Member, text: string): unknown {
 
 /** Writes header and prefix-header members of an output or error value. */
 export function writeHeaders(bindings: ShapeBindings, value: Record<string, unknown>, headers: ResponseHeaders) {
-  for (const member of bindings.headers) {
-    const item = value[member.name];
+  // Walks the members the value has, not every header member of the shape.
+  for (const name in value) {
+    const index = bindings.headerIndex.get(name);
+    if (index === undefined) continue;
+    const item = value[name];
     if (item === undefined || item === null) continue;
+    const member = bindings.headers[index] as Member;
+    const key = bindings.headerKeys[index] as string;
     if (member.shape.type === 'list') {
       if (!Array.isArray(item) || item.length === 0) continue;
       const itemMember = member.shape.member as Member;
@@ -209,9 +218,9 @@ export function writeHeaders(bindings: ShapeBindings, value: Record<string, unkn
         const text = writeText(itemMember, entry, 'rfc822');
         return quote ? quoteHeaderListItem(text) : text;
       });
-      headers.set(wireName(member), texts.join(', '));
+      headers.setKeyed(key, wireName(member), texts.join(', '));
     } else {
-      headers.set(wireName(member), writeText(member, item, 'rfc822'));
+      headers.setKeyed(key, wireName(member), writeText(member, item, 'rfc822'));
     }
   }
   for (const member of bindings.prefixHeaders) {

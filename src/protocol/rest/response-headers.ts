@@ -10,6 +10,11 @@ export class ResponseHeaders {
     this.entries.set(name.toLowerCase(), [name, value]);
   }
 
+  /** `set` with the lower-case key already known (bindings keep it). */
+  setKeyed(key: string, name: string, value: string): void {
+    this.entries.set(key, [name, value]);
+  }
+
   /** Sets a header only when no member has set it (the protocol's defaults). */
   setDefault(name: string, value: string): void {
     const key = name.toLowerCase();

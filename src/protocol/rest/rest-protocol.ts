@@ -96,8 +96,9 @@ export abstract class RestServerProtocol implements ServerProtocol {
 
   private readPayload(member: Member, request: HttpRequest): unknown {
     if (isStreamingPayload(member)) {
+      // A small body the edge read whole stays a Buffer: providers take either.
       if (request.stream) return request.stream;
-      return request.body.length > 0 ? Readable.from([request.body]) : undefined;
+      return request.body.length > 0 ? request.body : undefined;
     }
     const body = request.body;
     if (body.length === 0) return undefined;

@@ -88,10 +88,13 @@ export function checkReadConditions(
  */
 export function checkWriteConditions(
   conditions: { IfMatch?: string; IfNoneMatch?: string },
-  currentEtag: string | undefined,
+  /** The live object's ETag, looked up only when a condition needs it (most writes have none). */
+  currentEtag: string | undefined | (() => string | undefined),
   key: string,
 ): void {
   const { IfMatch, IfNoneMatch } = conditions;
+  if (IfMatch === undefined && IfNoneMatch === undefined) return;
+  const etag = typeof currentEtag === 'function' ? currentEtag() : currentEtag;
   if (IfMatch !== undefined && IfNoneMatch !== undefined) {
     throw headerNotImplemented('If-Match,If-None-Match', 'Multiple conditional request headers present in the request');
   }
@@ -102,14 +105,14 @@ export function checkWriteConditions(
         "We don't accept the provided value of If-None-Match header for this API",
       );
     }
-    if (currentEtag !== undefined) throw preconditionFailed('If-None-Match');
+    if (etag !== undefined) throw preconditionFailed('If-None-Match');
   }
   if (IfMatch !== undefined) {
     if (IfMatch.trim() === '*') {
       throw headerNotImplemented('If-Match', "We don't accept the provided value of If-Match header for this API");
     }
-    if (currentEtag === undefined) throw noSuchKey(key);
-    if (IfMatch.trim().replace(/"/g, '') !== currentEtag.replace(/"/g, '')) throw preconditionFailed('If-Match');
+    if (etag === undefined) throw noSuchKey(key);
+    if (IfMatch.trim().replace(/"/g, '') !== etag.replace(/"/g, '')) throw preconditionFailed('If-Match');
   }
 }
 

@@ -193,7 +193,7 @@ export function copyOperations(state: S3State) {
     async copyObject(ctx, input) {
       const target = state.bucket(input.Bucket);
       const { source, row } = sourceOf(state, input.CopySource, input);
-      checkWriteConditions(input, liveObject(state, target.name, input.Key)?.etag ?? undefined, input.Key);
+      checkWriteConditions(input, () => liveObject(state, target.name, input.Key)?.etag ?? undefined, input.Key);
       const sameObject =
         source.bucket === input.Bucket &&
         source.key === input.Key &&
@@ -222,7 +222,7 @@ export function copyOperations(state: S3State) {
       const now = state.now();
       const store = () => {
         const bucket = state.bucket(target.name);
-        checkWriteConditions(input, liveObject(state, bucket.name, input.Key)?.etag ?? undefined, input.Key);
+        checkWriteConditions(input, () => liveObject(state, bucket.name, input.Key)?.etag ?? undefined, input.Key);
         const id = storeVersion(state, bucket, {
           bucket: bucket.name,
           key: input.Key,

@@ -300,7 +300,7 @@ export function objectOperations(state: S3State) {
   return {
     async putObject(ctx, input) {
       const bucket = state.bucket(input.Bucket);
-      checkWriteConditions(input, liveObject(state, bucket.name, input.Key)?.etag ?? undefined, input.Key);
+      checkWriteConditions(input, () => liveObject(state, bucket.name, input.Key)?.etag ?? undefined, input.Key);
       const storageClass = storageClassOf(input.StorageClass);
       if (input.ContentLength !== undefined && input.ContentLength > maxSinglePut) {
         throw entityTooLarge(input.ContentLength, maxSinglePut);
@@ -322,7 +322,7 @@ export function objectOperations(state: S3State) {
       const store = () => {
         const current = state.bucket(bucket.name);
         // Checked again inside the transaction: another write may have landed while the bytes streamed.
-        checkWriteConditions(input, liveObject(state, bucket.name, input.Key)?.etag ?? undefined, input.Key);
+        checkWriteConditions(input, () => liveObject(state, bucket.name, input.Key)?.etag ?? undefined, input.Key);
         const id = storeVersion(state, current, {
           bucket: bucket.name,
           key: input.Key,

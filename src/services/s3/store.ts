@@ -160,9 +160,20 @@ export interface ListedRow extends ObjectRow {}
 
 export class S3Store {
   readonly #db: Database;
+  /**
+   * Bucket rows and configuration texts as read, since every object request reads its bucket
+   * and most one configuration or two. Written through; a rollback, reset or state import
+   * clears them (Database.onReplaced). Rows are never mutated by their readers.
+   */
+  readonly #buckets = new Map<string, BucketRow | null>();
+  readonly #configs = new Map<string, string | null>();
 
   constructor(db: Database) {
     this.#db = db;
+    db.onReplaced(() => {
+      this.#buckets.clear();
+      this.#configs.clear();
+    });
   }
 
   /**
@@ -194,10 +205,18 @@ export class S3Store {
   // Buckets
 
   bucket(name: string): BucketRow | undefined {
-    return this.#db.prepare('SELECT * FROM s3_buckets WHERE name = ?').get(name) as BucketRow | undefined;
+    let row = this.#buckets.get(name);
+    if (row === undefined) {
+      row = (this.#db.prepare('SELECT * FROM s3_buckets WHERE name = ?').get(name) as BucketRow | undefined) ?? null;
+      // A miss is remembered too (a bucket that does not exist is asked for again and again),
+      // but only for a bounded number of names.
+      if (row !== null || this.#buckets.size < 10_000) this.#buckets.set(name, row);
+    }
+    return row ?? undefined;
   }
 
   insertBucket(row: BucketRow): void {
+    this.#buckets.delete(row.name);
     this.#db
       .prepare(
         `INSERT INTO s3_buckets (name, account, region, created_at, versioning, object_lock)
@@ -207,6 +226,8 @@ export class S3Store {
   }
 
   deleteBucket(name: string): void {
+    this.#buckets.delete(name);
+    for (const key of [...this.#configs.keys()]) if (key.startsWith(`${name}/`)) this.#configs.delete(key);
     this.#db.prepare('DELETE FROM s3_bucket_configs WHERE bucket = ?').run(name);
     this.#db.prepare('DELETE FROM s3_buckets WHERE name = ?').run(name);
   }
@@ -226,17 +247,27 @@ export class S3Store {
   }
 
   setVersioning(bucket: string, status: 'Enabled' | 'Suspended'): void {
+    this.#buckets.delete(bucket);
     this.#db.prepare('UPDATE s3_buckets SET versioning = ? WHERE name = ?').run(status, bucket);
   }
 
   config<T>(bucket: string, kind: string): T | undefined {
-    const row = this.#db
-      .prepare('SELECT value FROM s3_bucket_configs WHERE bucket = ? AND kind = ?')
-      .get(bucket, kind) as { value: string } | undefined;
-    return row ? (JSON.parse(row.value) as T) : undefined;
+    // Bucket names hold no `/`, so `bucket/kind` names one configuration.
+    const cacheKey = `${bucket}/${kind}`;
+    let text = this.#configs.get(cacheKey);
+    if (text === undefined) {
+      const row = this.#db
+        .prepare('SELECT value FROM s3_bucket_configs WHERE bucket = ? AND kind = ?')
+        .get(bucket, kind) as { value: string } | undefined;
+      text = row?.value ?? null;
+      if (this.#buckets.has(bucket)) this.#configs.set(cacheKey, text);
+    }
+    // Parsed on each read: callers may change what they get.
+    return text === null ? undefined : (JSON.parse(text) as T);
   }
 
   setConfig(bucket: string, kind: string, value: unknown): void {
+    this.#configs.delete(`${bucket}/${kind}`);
     this.#db
       .prepare(
         `INSERT INTO s3_bucket_configs (bucket, kind, value) VALUES (?, ?, ?)
@@ -246,6 +277,7 @@ export class S3Store {
   }
 
   deleteConfig(bucket: string, kind: string): void {
+    this.#configs.delete(`${bucket}/${kind}`);
     this.#db.prepare('DELETE FROM s3_bucket_configs WHERE bucket = ? AND kind = ?').run(bucket, kind);
   }
 
@@ -286,11 +318,10 @@ export class S3Store {
   putVersion(object: NewObject, replaceVersionId: string | undefined): ObjectRow[] {
     const removed: ObjectRow[] = [];
     if (replaceVersionId !== undefined) {
-      const old = this.version(object.bucket, object.key, replaceVersionId);
-      if (old) {
-        this.#db.prepare('DELETE FROM s3_objects WHERE id = ?').run(old.id);
-        removed.push(old);
-      }
+      const old = this.#db
+        .prepare('DELETE FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ? RETURNING *')
+        .get(object.bucket, object.key, replaceVersionId) as ObjectRow | undefined;
+      if (old) removed.push(old);
     }
     this.#db
       .prepare('UPDATE s3_objects SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1')

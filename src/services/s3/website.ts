@@ -38,7 +38,7 @@ export type WebsiteAnswer =
       status: 200 | 304 | 404;
       object: ObjectRow;
       /** Absent for HEAD and 304. */
-      body?: Readable;
+      body?: Readable | Buffer;
     }
   | { kind: 'redirect'; status: number; location: string }
   | { kind: 'error'; status: number; error: WebsiteError; errorDocumentError?: WebsiteError };
