@@ -53,8 +53,7 @@ export function readBody(request: IncomingMessage, limit: number, inflateGzip = 
       const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
       if (inflateGzip && request.headers['content-encoding']?.toLowerCase() === 'gzip') {
         inflate(body, limit).then(resolve, reject);
-      }
-      else resolve(body);
+      } else resolve(body);
     });
     request.on('error', (error) => {
       if (!failed) reject(error);

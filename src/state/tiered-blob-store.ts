@@ -32,7 +32,9 @@ export class TieredBlobStore implements BlobStore {
     const old = db.sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_blobs'").get();
     if (old) {
       db.sqlite.transaction(() => {
-        db.sqlite.exec('INSERT OR IGNORE INTO _small_blobs (id, bytes, written_at) SELECT id, bytes, written_at FROM _blobs');
+        db.sqlite.exec(
+          'INSERT OR IGNORE INTO _small_blobs (id, bytes, written_at) SELECT id, bytes, written_at FROM _blobs',
+        );
         db.sqlite.exec('DROP TABLE _blobs');
       })();
     }
@@ -43,7 +45,9 @@ export class TieredBlobStore implements BlobStore {
   }
 
   #inline(id: string): Buffer | undefined {
-    const row = this.#db.prepare('SELECT bytes FROM _small_blobs WHERE id = ?').get(id) as { bytes: Buffer } | undefined;
+    const row = this.#db.prepare('SELECT bytes FROM _small_blobs WHERE id = ?').get(id) as
+      | { bytes: Buffer }
+      | undefined;
     return row?.bytes;
   }
 
@@ -114,7 +118,9 @@ export class TieredBlobStore implements BlobStore {
   }
 
   async ids(): Promise<string[]> {
-    const inline = (this.#db.prepare('SELECT id FROM _small_blobs').all() as Array<{ id: string }>).map((row) => row.id);
+    const inline = (this.#db.prepare('SELECT id FROM _small_blobs').all() as Array<{ id: string }>).map(
+      (row) => row.id,
+    );
     return [...inline, ...(await this.#files.ids())];
   }
 

@@ -249,7 +249,11 @@ function locationResponse(output: unknown, ctx: ResponseContext): HttpResponse {
 function hostId(requestId: string): string {
   // The request id's 16 bytes in base64, written without a regular expression (a hot path).
   return Buffer.from(
-    requestId.slice(0, 8) + requestId.slice(9, 13) + requestId.slice(14, 18) + requestId.slice(19, 23) + requestId.slice(24),
+    requestId.slice(0, 8) +
+      requestId.slice(9, 13) +
+      requestId.slice(14, 18) +
+      requestId.slice(19, 23) +
+      requestId.slice(24),
     'hex',
   ).toString('base64');
 }

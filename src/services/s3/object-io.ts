@@ -5,7 +5,7 @@
  * multipart object one after another, within an optional byte range.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
+import { PassThrough, type Readable, Transform, type TransformCallback } from 'node:stream';
 import { errorType } from '../../errors/aws-error.js';
 import type { BlobStore } from '../../state/blob-store.js';
 import { type ChecksumAlgorithm, createChecksum } from './checksums.js';
