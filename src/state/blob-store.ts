@@ -47,6 +47,9 @@ export interface FileBlobStoreOptions {
 
 const idPattern = /^[0-9a-f]{32}$/;
 
+/** How much of a streamed blob may wait in memory for the disk (bounded: RSS stays flat). */
+export const streamBufferBytes = 1024 * 1024;
+
 function checkId(id: string): void {
   // Ids are ours (hex), so this never fires for our own callers; it is the guarantee that
   // no path can be built from anything else.
@@ -101,7 +104,9 @@ export class FileBlobStore implements BlobStore {
         }
         size = data.length;
       } else {
-        const out = createWriteStream(temp);
+        // A deep buffer lets the digests of the next chunks run while the thread pool writes
+        // the last ones; at the default 16 KiB the two took turns.
+        const out = createWriteStream(temp, { highWaterMark: streamBufferBytes });
         data.on('data', (chunk: Buffer) => {
           size += chunk.length;
         });

@@ -7,7 +7,7 @@
  * arrives (only the first 64 KiB are ever held).
  */
 import { Readable } from 'node:stream';
-import type { BlobStore } from './blob-store.js';
+import { type BlobStore, streamBufferBytes } from './blob-store.js';
 import type { Database } from './database.js';
 
 export const defaultInlineBytes = 64 * 1024;
@@ -87,7 +87,7 @@ export class TieredBlobStore implements BlobStore {
         yield next.value as Buffer;
       }
     }
-    const source = Readable.from(rest(), { objectMode: false });
+    const source = Readable.from(rest(), { objectMode: false, highWaterMark: streamBufferBytes });
     data.once('error', (error) => source.destroy(error));
     return this.#files.put(id, source);
   }

@@ -20,10 +20,10 @@ import type { RequestContext } from '../service-types.js';
 import { invalidArgument } from './errors.js';
 import { versionIdOrder } from './objects.js';
 import { httpDate, ownerOf, type S3State } from './state.js';
-import { type ObjectRow, prefixEnd, type UploadRow } from './store.js';
+import { type ListedRow, prefixEnd, type UploadRow } from './store.js';
 
 interface Walked {
-  objects: ObjectRow[];
+  objects: ListedRow[];
   prefixes: string[];
   truncated: boolean;
   /** The last key or common prefix returned: where the next page starts. */
@@ -125,7 +125,7 @@ interface StoredChecksum {
 }
 
 /** ChecksumAlgorithm (a list, as the model has it) and ChecksumType of a listed object or version. */
-function checksumFields(row: ObjectRow): {
+function checksumFields(row: ListedRow): {
   ChecksumAlgorithm?: T.ChecksumAlgorithmList;
   ChecksumType?: T.ChecksumType;
 } {
@@ -137,7 +137,7 @@ function checksumFields(row: ObjectRow): {
   };
 }
 
-function objectEntry(row: ObjectRow, encode: (text: string) => string, owner: boolean): T.Object {
+function objectEntry(row: ListedRow, encode: (text: string) => string, owner: boolean): T.Object {
   const entry: T.Object = {
     Key: encode(row.key),
     LastModified: httpDate(row.last_modified),

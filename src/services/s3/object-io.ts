@@ -7,7 +7,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { PassThrough, type Readable, Transform, type TransformCallback } from 'node:stream';
 import { errorType } from '../../errors/aws-error.js';
-import type { BlobStore } from '../../state/blob-store.js';
+import { type BlobStore, streamBufferBytes } from '../../state/blob-store.js';
 import { type ChecksumAlgorithm, createChecksum } from './checksums.js';
 import { incompleteBody, invalidRequest } from './errors.js';
 
@@ -26,7 +26,7 @@ class Digest extends Transform {
   readonly checksum: ReturnType<typeof createChecksum> | undefined;
 
   constructor(algorithm: ChecksumAlgorithm | undefined) {
-    super();
+    super({ highWaterMark: streamBufferBytes });
     this.checksum = algorithm ? createChecksum(algorithm) : undefined;
   }
 
