@@ -134,7 +134,9 @@ async function answer(
       onClientGone: (listener: () => void) => clientGone(res, listener),
     };
     // The provider's synchronous part is one savepoint of this turn's batch (state/database.ts).
-    let output = nimbus.db.request(() => dispatch(service, operation, ctx, input));
+    let output = service.module.readOnlyOperations?.has(operation.name)
+      ? nimbus.db.read(() => dispatch(service, operation, ctx, input))
+      : nimbus.db.request(() => dispatch(service, operation, ctx, input));
     if (output instanceof Promise) output = await output;
     const response = protocol.serializeOutput(model, operation, output ?? {}, { requestId });
     decideCors(service.provider, input, req, response);

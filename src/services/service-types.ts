@@ -35,6 +35,12 @@ export interface ServiceModule {
   operations: Readonly<Record<string, string>>;
   /** The store schema, applied before the provider first runs. */
   migrations?: readonly Migration[];
+  /**
+   * Operations that never write. The edge runs them in the turn's batch (one read snapshot for
+   * the turn: running them outside it, a snapshot per statement, cost S3's GetObject a quarter
+   * of its rate) but without a savepoint of their own, since they have nothing to undo.
+   */
+  readOnlyOperations?: ReadonlySet<string>;
   createProvider(deps: ServiceDeps): Provider;
 }
 

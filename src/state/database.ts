@@ -248,6 +248,12 @@ export class Database {
     return this.transaction(work);
   }
 
+  /** Runs a request that only reads: in the batch (its read snapshot), with no savepoint. */
+  read<T>(work: () => T): T {
+    this.joinBatch();
+    return work();
+  }
+
   getMeta(key: string): string | undefined {
     const row = this.prepare('SELECT value FROM _meta WHERE key = ?').get(key) as { value: string } | undefined;
     return row?.value;

@@ -27,6 +27,22 @@ import { type WebsiteAnswer, type WebsiteRequest, websiteAnswer } from './websit
 export const operations = s3Operations;
 export const migrations: Migration[] = s3Migrations;
 
+/** S3's reads (every GET and HEAD of the API), which need no savepoint (service-types.ts). */
+export const readOnlyOperations: ReadonlySet<string> = new Set([
+  'GetObject',
+  'HeadObject',
+  'HeadBucket',
+  'ListBuckets',
+  'ListObjects',
+  'ListObjectsV2',
+  'ListObjectVersions',
+  'ListMultipartUploads',
+  'ListParts',
+  'GetObjectTagging',
+  'GetObjectAcl',
+  'GetBucketLocation',
+]);
+
 /**
  * Blob files no row names: what a crash left between a blob's write and its row's commit, or
  * between a row's delete and its file's. Only files older than this provider are touched, so

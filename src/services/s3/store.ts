@@ -361,9 +361,12 @@ export class S3Store {
         .get(object.bucket, object.key, replaceVersionId) as ObjectRow | undefined;
       if (old) removed.push(old);
     }
-    this.#db
-      .prepare('UPDATE s3_objects SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1')
-      .run(object.bucket, object.key);
+    // A key has one latest row: when the row just removed was it, there is none left to demote.
+    if (removed[0]?.is_latest !== 1) {
+      this.#db
+        .prepare('UPDATE s3_objects SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1')
+        .run(object.bucket, object.key);
+    }
     this.#db
       .prepare(
         `INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, size, etag, blobs, last_modified,
