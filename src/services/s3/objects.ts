@@ -203,20 +203,39 @@ function checksumOfRead(row: ObjectRow, range: ByteRange | undefined, partRead: 
   return { ...checksum, type };
 }
 
+const parsed = new WeakMap<ObjectRow, { headers: StoredHeaders; metadata: Record<string, string> }>();
+
+/**
+ * A row's stored headers and metadata, parsed once per row object: the store keeps the rows of
+ * keys read often (S3Store.current), and a row never changes (a write makes a new one). Readers
+ * must not change what they get.
+ */
+function parsedColumns(row: ObjectRow): { headers: StoredHeaders; metadata: Record<string, string> } {
+  let columns = parsed.get(row);
+  if (!columns) {
+    columns = {
+      headers: row.headers ? (JSON.parse(row.headers) as StoredHeaders) : {},
+      metadata: row.metadata ? (JSON.parse(row.metadata) as Record<string, string>) : {},
+    };
+    parsed.set(row, columns);
+  }
+  return columns;
+}
+
 function readOutput(
   bucket: BucketRow,
   row: ObjectRow,
   input: T.GetObjectRequest | T.HeadObjectRequest,
   range: ByteRange | undefined,
 ) {
-  const headers = row.headers ? (JSON.parse(row.headers) as StoredHeaders) : {};
+  const { headers, metadata } = parsedColumns(row);
   const out: T.GetObjectOutput = {
     ...objectHeadersOutput(headers, input),
     ETag: row.etag ?? undefined,
     LastModified: httpDate(row.last_modified),
     ContentLength: row.size,
     AcceptRanges: 'bytes',
-    Metadata: row.metadata ? (JSON.parse(row.metadata) as Record<string, string>) : {},
+    Metadata: metadata,
     ServerSideEncryption: 'AES256',
   };
   const version = versionOutput(bucket, row.version_id);

@@ -168,6 +168,9 @@ export interface PartRow {
   last_modified: number;
 }
 
+/** How many latest rows S3Store keeps in memory (about a kilobyte each). */
+const maxCachedRows = 4096;
+
 /** What a listing shows of an object version: not its headers, metadata, blobs or tags. */
 export type ListedRow = Pick<
   ObjectRow,
@@ -205,12 +208,19 @@ export class S3Store {
    */
   readonly #buckets = new Map<string, BucketRow | null>();
   readonly #configs = new Map<string, string | null>();
+  /**
+   * The latest rows of recently read keys (GetObject reads the same keys again and again),
+   * dropped by every write to their key; a bounded FIFO. Misses are not kept: a PUT to a new key
+   * asks once.
+   */
+  readonly #current = new Map<string, ObjectRow>();
 
   constructor(db: Database) {
     this.#db = db;
     db.onReplaced(() => {
       this.#buckets.clear();
       this.#configs.clear();
+      this.#current.clear();
     });
   }
 
@@ -337,9 +347,22 @@ export class S3Store {
   // Objects
 
   current(bucket: string, key: string): ObjectRow | undefined {
-    return this.#db
+    const cacheKey = `${bucket}/${key}`;
+    const cached = this.#current.get(cacheKey);
+    if (cached) return cached;
+    const row = this.#db
       .prepare('SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND is_latest = 1')
       .get(bucket, key) as ObjectRow | undefined;
+    if (row) {
+      if (this.#current.size >= maxCachedRows) this.#current.delete(this.#current.keys().next().value as string);
+      this.#current.set(cacheKey, row);
+    }
+    return row;
+  }
+
+  /** Forgets a key's cached latest row: called by every write to the key's rows. */
+  #changed(bucket: string, key: string): void {
+    this.#current.delete(`${bucket}/${key}`);
   }
 
   version(bucket: string, key: string, versionId: string): ObjectRow | undefined {
@@ -354,6 +377,7 @@ export class S3Store {
    * bytes can go.
    */
   putVersion(object: NewObject, replaceVersionId: string | undefined): ObjectRow[] {
+    this.#changed(object.bucket, object.key);
     const removed: ObjectRow[] = [];
     if (replaceVersionId !== undefined) {
       const old = this.#db
@@ -380,6 +404,7 @@ export class S3Store {
 
   /** Removes one version; the newest remaining version becomes the latest. */
   deleteVersion(row: ObjectRow): void {
+    this.#changed(row.bucket, row.key);
     this.#db.prepare('DELETE FROM s3_objects WHERE id = ?').run(row.id);
     if (row.is_latest === 1) {
       this.#db
@@ -392,11 +417,13 @@ export class S3Store {
   }
 
   setTags(row: ObjectRow, tags: string | null): void {
+    this.#changed(row.bucket, row.key);
     this.#db.prepare('UPDATE s3_objects SET tags = ? WHERE id = ?').run(tags, row.id);
   }
 
   /** Replaces one version's stored headers (JSON), as a PutObjectAcl does. */
   setHeaders(row: ObjectRow, headers: string | null): void {
+    this.#changed(row.bucket, row.key);
     this.#db.prepare('UPDATE s3_objects SET headers = ? WHERE id = ?').run(headers, row.id);
   }
 
