@@ -6,7 +6,7 @@
  * blob, or a stream that outgrows the limit while it is read, goes to the file store as it
  * arrives (only the first 64 KiB are ever held).
  */
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { type BlobStore, streamBufferBytes } from './blob-store.js';
 import type { Database } from './database.js';
 
@@ -101,30 +101,41 @@ export class TieredBlobStore implements BlobStore {
     if (Buffer.isBuffer(data)) {
       return data.length <= this.#inlineBytes ? this.#insert(id, data) : this.#files.put(id, data);
     }
-    const head: Buffer[] = [];
-    let held = 0;
-    const iterator = data[Symbol.asyncIterator]();
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return this.#insert(id, Buffer.concat(head, held));
-      const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value as Uint8Array);
-      head.push(chunk);
-      held += chunk.length;
-      if (held > this.#inlineBytes) break;
-    }
-    // Too large to inline: what was read, then the rest of the stream, to a file.
-    async function* rest(): AsyncGenerator<Buffer> {
-      yield* head;
-      head.length = 0;
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) return;
-        yield next.value as Buffer;
-      }
-    }
-    const source = Readable.from(rest(), { objectMode: false, highWaterMark: streamBufferBytes });
-    data.once('error', (error) => source.destroy(error));
-    return this.#files.put(id, source);
+    return new Promise<number>((resolve, reject) => {
+      const head: Buffer[] = [];
+      let held = 0;
+      const stop = () => {
+        data.off('data', onData);
+        data.off('end', onEnd);
+        data.off('error', reject);
+      };
+      const onData = (chunk: Buffer) => {
+        head.push(chunk);
+        held += chunk.length;
+        if (held <= this.#inlineBytes) return;
+        // Too large to inline: what was read, then the rest of the stream, to a file. Piped,
+        // so chunks pass one by one (an async iterator would concatenate what it finds buffered).
+        stop();
+        data.pause();
+        const rest = new PassThrough({ highWaterMark: streamBufferBytes });
+        for (const part of head) rest.write(part);
+        head.length = 0;
+        data.on('error', (error) => rest.destroy(error));
+        data.pipe(rest);
+        this.#files.put(id, rest).then(resolve, reject);
+      };
+      const onEnd = () => {
+        stop();
+        try {
+          resolve(this.#insert(id, Buffer.concat(head, held)));
+        } catch (error) {
+          reject(error);
+        }
+      };
+      data.on('data', onData);
+      data.on('end', onEnd);
+      data.on('error', reject);
+    });
   }
 
   async get(id: string): Promise<Buffer | undefined> {
