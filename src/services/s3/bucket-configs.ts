@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { S3Operations } from '../../generated/s3/operations.js';
 import type * as T from '../../generated/s3/types.js';
 import type { RequestContext } from '../service-types.js';
+import { groupGrant, groups, isPublic, requestedGrants, userGrant } from './acl.js';
 import { checkCorsConfiguration } from './cors.js';
 import { accessDenied, configNotFound, invalidArgument, invalidRequest, malformedXml, s3Error } from './errors.js';
 import { checkLifecycleConfiguration } from './lifecycle.js';
@@ -255,24 +256,8 @@ function checkEncryption(config: T.ServerSideEncryptionConfiguration | undefined
 
 // ACL
 
-const groups = {
-  AllUsers: 'http://acs.amazonaws.com/groups/global/AllUsers',
-  AuthenticatedUsers: 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers',
-  LogDelivery: 'http://acs.amazonaws.com/groups/s3/LogDelivery',
-} as const;
-const groupUris: ReadonlySet<string> = new Set(Object.values(groups));
-const canonicalId = /^[0-9a-f]{64}$/;
+const ownerGrant = (ownerId: string): T.Grant => userGrant(ownerId, 'FULL_CONTROL');
 
-const ownerGrant = (ownerId: string): T.Grant => ({
-  Grantee: { ID: ownerId, Type: 'CanonicalUser' },
-  Permission: 'FULL_CONTROL',
-});
-const groupGrant = (uri: string, permission: T.Permission): T.Grant => ({
-  Grantee: { Type: 'Group', URI: uri },
-  Permission: permission,
-});
-
-/** The grants of a canned ACL (https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#canned-acl). */
 export const objectOwnerships: ReadonlySet<string> = new Set([
   'BucketOwnerPreferred',
   'ObjectWriter',
@@ -288,6 +273,7 @@ const bucketCannedAcls: ReadonlySet<string> = new Set([
   'log-delivery-write',
 ]);
 
+/** The grants of a canned ACL on a bucket (https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#canned-acl). */
 function cannedGrants(acl: string, ownerId: string): T.Grant[] {
   // An empty Message is what S3 sends for an unknown canned ACL (test_s3_object_acl_exceptions).
   if (!bucketCannedAcls.has(acl)) throw invalidArgument('', 'x-amz-acl', acl);
@@ -300,91 +286,6 @@ function cannedGrants(acl: string, ownerId: string): T.Grant[] {
   }
   return grants;
 }
-
-const grantHeaders = [
-  ['GrantFullControl', 'x-amz-grant-full-control', 'FULL_CONTROL'],
-  ['GrantRead', 'x-amz-grant-read', 'READ'],
-  ['GrantReadACP', 'x-amz-grant-read-acp', 'READ_ACP'],
-  ['GrantWrite', 'x-amz-grant-write', 'WRITE'],
-  ['GrantWriteACP', 'x-amz-grant-write-acp', 'WRITE_ACP'],
-] as const;
-
-/** The grants of `x-amz-grant-*` headers: `id="..."`, `uri="..."`, `emailAddress="..."`, comma-separated. */
-/** What a request may say about an ACL: PutBucketAcl all of it, CreateBucket all but a document. */
-type AclRequest = Pick<T.PutBucketAclRequest, 'ACL' | (typeof grantHeaders)[number][0]> & {
-  AccessControlPolicy?: T.AccessControlPolicy;
-};
-
-function headerGrants(input: AclRequest): T.Grant[] {
-  const grants: T.Grant[] = [];
-  for (const [member, header, permission] of grantHeaders) {
-    const value = input[member];
-    if (value === undefined) continue;
-    for (const part of value.split(',')) {
-      const match = /^\s*(id|uri|emailAddress)\s*=\s*"([^"]*)"\s*$/.exec(part);
-      if (!match) throw invalidArgument('Argument format not recognized', header, value);
-      const [, kind, grantee] = match as unknown as [string, string, string];
-      if (kind === 'id') {
-        if (!canonicalId.test(grantee)) throw invalidArgument('Invalid id', 'id', grantee);
-        grants.push({ Grantee: { ID: grantee, Type: 'CanonicalUser' }, Permission: permission });
-      } else if (kind === 'uri') {
-        if (!groupUris.has(grantee)) throw invalidArgument('Invalid group uri', 'uri', grantee);
-        grants.push(groupGrant(grantee, permission));
-      } else {
-        grants.push({ Grantee: { EmailAddress: grantee, Type: 'AmazonCustomerByEmail' }, Permission: permission });
-      }
-    }
-  }
-  return grants;
-}
-
-const malformedAcl = () =>
-  s3Error(
-    'MalformedACLError',
-    400,
-    'The XML you provided was not well-formed or did not validate against our published schema',
-  );
-
-/** An AccessControlPolicy document's grants (test_s3 test_s3_bucket_acl_exceptions put-bucket-acp-acl-*). */
-function documentGrants(policy: T.AccessControlPolicy): T.Grant[] {
-  if (!policy.Owner?.ID || !policy.Grants) throw malformedAcl();
-  for (const grant of policy.Grants) {
-    const grantee = grant.Grantee;
-    if (!grantee || !grant.Permission) throw malformedAcl();
-    if (grantee.Type === 'CanonicalUser') {
-      if (!grantee.ID) throw malformedAcl();
-      if (!canonicalId.test(grantee.ID)) throw invalidArgument('Invalid id', 'CanonicalUser/ID', grantee.ID);
-    } else if (grantee.Type === 'Group') {
-      if (!grantee.URI || !groupUris.has(grantee.URI)) {
-        throw invalidArgument('Invalid group uri', 'Group/URI', grantee.URI ?? '');
-      }
-    } else if (grantee.Type !== 'AmazonCustomerByEmail' || !grantee.EmailAddress) {
-      throw malformedAcl();
-    }
-  }
-  return policy.Grants;
-}
-
-/** The grants a PutBucketAcl asks for, by exactly one of: a canned ACL, grant headers, a document. */
-function requestedGrants(input: AclRequest, ownerId: string): T.Grant[] {
-  const hasHeaders = grantHeaders.some(([member]) => input[member] !== undefined);
-  if (input.ACL !== undefined) {
-    if (hasHeaders) throw invalidRequest('Specifying both Canned ACLs and Header Grants is not allowed');
-    if (input.AccessControlPolicy) throw s3Error('UnexpectedContent', 400, 'This request does not support content');
-    return cannedGrants(input.ACL, ownerId);
-  }
-  if (hasHeaders) {
-    if (input.AccessControlPolicy) throw s3Error('UnexpectedContent', 400, 'This request does not support content');
-    return headerGrants(input);
-  }
-  if (input.AccessControlPolicy) return documentGrants(input.AccessControlPolicy);
-  throw s3Error('MissingSecurityHeader', 400, 'Your request was missing a required header', {
-    MissingHeaderName: 'x-amz-acl',
-  });
-}
-
-const isPublic = (grant: T.Grant) =>
-  grant.Grantee?.URI === groups.AllUsers || grant.Grantee?.URI === groups.AuthenticatedUsers;
 
 /** Only the owner's full control: what an ACL-less (owner-enforced) bucket still accepts. */
 const ownerOnly = (grants: readonly T.Grant[], ownerId: string) =>
@@ -399,9 +300,9 @@ const ownerOnly = (grants: readonly T.Grant[], ownerId: string) =>
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-ownership-error-responses.html).
  */
 export function creationAcl(input: T.CreateBucketRequest, account: string): T.AccessControlPolicy | undefined {
-  if (input.ACL === undefined && !grantHeaders.some(([member]) => input[member] !== undefined)) return undefined;
   const owner = ownerOf(account);
-  const grants = requestedGrants(input, owner.ID);
+  const grants = requestedGrants(input, (acl) => cannedGrants(acl, owner.ID), false);
+  if (!grants) return undefined;
   if ((input.ObjectOwnership ?? 'BucketOwnerEnforced') === 'BucketOwnerEnforced' && !ownerOnly(grants, owner.ID)) {
     throw s3Error(
       'InvalidBucketAclWithObjectOwnership',
@@ -647,7 +548,7 @@ export function bucketConfigOperations(state: S3State) {
     putBucketAcl(_ctx, input) {
       const bucket = bucketOf(state, input);
       const owner = ownerOf(bucket.account);
-      const grants = requestedGrants(input, owner.ID);
+      const grants = requestedGrants(input, (acl) => cannedGrants(acl, owner.ID), true) as T.Grant[];
       // With ownership BucketOwnerEnforced, ACLs are off and only the owner's full control
       // can be set (https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html).
       const ownership = configOrDefault(state, input.Bucket, 'ownership', defaultOwnership);

@@ -7,8 +7,9 @@
 import type { S3Operations } from '../../generated/s3/operations.js';
 import type * as T from '../../generated/s3/types.js';
 import type { RequestContext } from '../service-types.js';
+import { type AclRequest, groupGrant, groups, isPublic, requestedGrants, userGrant } from './acl.js';
 import { bucketNotFoundForPreflight, type CorsRequest, preflightAnswer } from './cors.js';
-import { accessDenied, invalidArgument, invalidRequest, noSuchKey, s3Error } from './errors.js';
+import { accessDenied, invalidArgument, noSuchKey, s3Error } from './errors.js';
 import type { StoredHeaders } from './object-headers.js';
 import { checksumMembers, findObject, versionOutput } from './objects.js';
 import { httpDate, ownerOf, type S3State } from './state.js';
@@ -17,13 +18,6 @@ import { checkTagSet } from './tagging.js';
 
 // ACL
 
-const groups = {
-  AllUsers: 'http://acs.amazonaws.com/groups/global/AllUsers',
-  AuthenticatedUsers: 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers',
-  LogDelivery: 'http://acs.amazonaws.com/groups/s3/LogDelivery',
-} as const;
-const groupUris: ReadonlySet<string> = new Set(Object.values(groups));
-const canonicalId = /^[0-9a-f]{64}$/;
 const cannedAcls: ReadonlySet<string> = new Set([
   'private',
   'public-read',
@@ -33,15 +27,6 @@ const cannedAcls: ReadonlySet<string> = new Set([
   'bucket-owner-read',
   'bucket-owner-full-control',
 ]);
-
-const userGrant = (id: string, permission: T.Permission): T.Grant => ({
-  Grantee: { ID: id, Type: 'CanonicalUser' },
-  Permission: permission,
-});
-const groupGrant = (uri: string, permission: T.Permission): T.Grant => ({
-  Grantee: { Type: 'Group', URI: uri },
-  Permission: permission,
-});
 
 /** The grants of a canned ACL on an object (https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#canned-acl). */
 function cannedGrants(acl: string, ownerId: string, bucketOwnerId: string): T.Grant[] {
@@ -58,65 +43,7 @@ function cannedGrants(acl: string, ownerId: string, bucketOwnerId: string): T.Gr
   return grants;
 }
 
-const grantHeaders = [
-  ['GrantFullControl', 'x-amz-grant-full-control', 'FULL_CONTROL'],
-  ['GrantRead', 'x-amz-grant-read', 'READ'],
-  ['GrantReadACP', 'x-amz-grant-read-acp', 'READ_ACP'],
-  ['GrantWrite', 'x-amz-grant-write', 'WRITE'],
-  ['GrantWriteACP', 'x-amz-grant-write-acp', 'WRITE_ACP'],
-] as const;
-
-type AclInput = Partial<Pick<T.PutObjectAclRequest, 'ACL' | 'AccessControlPolicy' | (typeof grantHeaders)[number][0]>>;
-
-/** The grants of `x-amz-grant-*` headers: `id="..."`, `uri="..."`, `emailAddress="..."`, comma-separated. */
-function headerGrants(input: AclInput): T.Grant[] {
-  const grants: T.Grant[] = [];
-  for (const [member, header, permission] of grantHeaders) {
-    const value = input[member];
-    if (value === undefined) continue;
-    for (const part of value.split(',')) {
-      const match = /^\s*(id|uri|emailAddress)\s*=\s*"([^"]*)"\s*$/.exec(part);
-      if (!match) throw invalidArgument('Argument format not recognized', header, value);
-      const [, kind, grantee = ''] = match;
-      if (kind === 'id') {
-        if (!canonicalId.test(grantee)) throw invalidArgument('Invalid id', 'id', grantee);
-        grants.push(userGrant(grantee, permission));
-      } else if (kind === 'uri') {
-        if (!groupUris.has(grantee)) throw invalidArgument('Invalid group uri', 'uri', grantee);
-        grants.push(groupGrant(grantee, permission));
-      } else {
-        grants.push({ Grantee: { EmailAddress: grantee, Type: 'AmazonCustomerByEmail' }, Permission: permission });
-      }
-    }
-  }
-  return grants;
-}
-
-const malformedAcl = () =>
-  s3Error(
-    'MalformedACLError',
-    400,
-    'The XML you provided was not well-formed or did not validate against our published schema',
-  );
-
-function documentGrants(policy: T.AccessControlPolicy): T.Grant[] {
-  if (!policy.Owner?.ID || !policy.Grants) throw malformedAcl();
-  for (const grant of policy.Grants) {
-    const grantee = grant.Grantee;
-    if (!grantee || !grant.Permission) throw malformedAcl();
-    if (grantee.Type === 'CanonicalUser') {
-      if (!grantee.ID) throw malformedAcl();
-      if (!canonicalId.test(grantee.ID)) throw invalidArgument('Invalid id', 'CanonicalUser/ID', grantee.ID);
-    } else if (grantee.Type === 'Group') {
-      if (!grantee.URI || !groupUris.has(grantee.URI)) {
-        throw invalidArgument('Invalid group uri', 'Group/URI', grantee.URI ?? '');
-      }
-    } else if (grantee.Type !== 'AmazonCustomerByEmail' || !grantee.EmailAddress) {
-      throw malformedAcl();
-    }
-  }
-  return policy.Grants;
-}
+type AclInput = Partial<Pick<T.PutObjectAclRequest, 'ACL' | 'AccessControlPolicy'>> & AclRequest;
 
 /**
  * The grants a request asks for, by exactly one of a canned ACL, grant headers or a document;
@@ -133,25 +60,8 @@ export function requestedAcl(
 ): T.Grant[] | undefined {
   const ownerId = ownerOf(account).ID;
   const bucketOwnerId = ownerOf(bucket.account).ID;
-  const hasHeaders = grantHeaders.some(([member]) => input[member] !== undefined);
-  const unexpected = () => s3Error('UnexpectedContent', 400, 'This request does not support content');
-  let grants: T.Grant[];
-  if (input.ACL !== undefined) {
-    if (hasHeaders) throw invalidRequest('Specifying both Canned ACLs and Header Grants is not allowed');
-    if (input.AccessControlPolicy) throw unexpected();
-    grants = cannedGrants(input.ACL, ownerId, bucketOwnerId);
-  } else if (hasHeaders) {
-    if (input.AccessControlPolicy) throw unexpected();
-    grants = headerGrants(input);
-  } else if (input.AccessControlPolicy) {
-    grants = documentGrants(input.AccessControlPolicy);
-  } else if (required) {
-    throw s3Error('MissingSecurityHeader', 400, 'Your request was missing a required header', {
-      MissingHeaderName: 'x-amz-acl',
-    });
-  } else {
-    return undefined;
-  }
+  const grants = requestedGrants(input, (acl) => cannedGrants(acl, ownerId, bucketOwnerId), required);
+  if (!grants) return undefined;
   const ownership = state.store.config<T.OwnershipControls | null>(bucket.name, 'ownership');
   const enforced =
     (ownership === undefined ? 'BucketOwnerEnforced' : ownership?.Rules[0]?.ObjectOwnership) === 'BucketOwnerEnforced';
@@ -159,8 +69,6 @@ export function requestedAcl(
   if (enforced && !ownerOnly) throw s3Error('AccessControlListNotSupported', 400, 'The bucket does not allow ACLs');
   const block = state.store.config<T.PublicAccessBlockConfiguration | null>(bucket.name, 'public-access-block');
   const blocksPublic = block === undefined ? true : Boolean(block?.BlockPublicAcls);
-  const isPublic = (grant: T.Grant) =>
-    grant.Grantee?.URI === groups.AllUsers || grant.Grantee?.URI === groups.AuthenticatedUsers;
   if (blocksPublic && grants.some(isPublic)) throw accessDenied();
   return grants;
 }
