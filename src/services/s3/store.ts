@@ -196,8 +196,7 @@ const listedColumns =
   'id, key, version_id, is_latest, delete_marker, size, etag, last_modified, owner, storage_class, checksum';
 
 /** The same from s3_objects_listing alone (is_latest is not in it: it is 1 there). */
-const currentColumns =
-  'id, key, version_id, 1 AS is_latest, delete_marker, size, etag, last_modified, owner, storage_class, checksum';
+const currentColumns = listedColumns.replace('is_latest', '1 AS is_latest');
 
 export class S3Store {
   readonly #db: Database;

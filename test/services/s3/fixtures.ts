@@ -8,11 +8,9 @@ import {
   CreateMultipartUploadCommand,
   GetObjectCommand,
   PutObjectCommand,
-  S3Client,
+  type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import type { NimbusCloud } from 'nimbus-aws';
-import { clientConfig } from '../../helpers/cloud.js';
 
 export const MiB = 1024 * 1024;
 
@@ -31,7 +29,7 @@ export function patternBytes(length: number, seed = 1): Buffer {
   return out;
 }
 
-export const md5Hex = (data: Uint8Array) => createHash('md5').update(data).digest('hex');
+export { md5Hex } from './object-helpers.js';
 
 /** S3's multipart ETag: the MD5 of the parts' binary MD5s, then `-N`. */
 export function multipartEtagOf(parts: readonly Uint8Array[]): string {
@@ -39,6 +37,10 @@ export function multipartEtagOf(parts: readonly Uint8Array[]): string {
   for (const part of parts) md5.update(createHash('md5').update(part).digest());
   return `"${md5.digest('hex')}-${parts.length}"`;
 }
+
+/** The CommonPrefixes of a listing, in order. */
+export const prefixesOf = (output: { CommonPrefixes?: Array<{ Prefix?: string }> }) =>
+  (output.CommonPrefixes ?? []).map((entry) => entry.Prefix);
 
 /** Puts every key (body: the key itself unless given), a few dozen requests at a time. */
 export async function putKeys(s3: S3Client, bucket: string, keys: readonly string[], body?: string): Promise<void> {
@@ -127,14 +129,4 @@ export async function completeUpload(
       MultipartUpload: { Parts: parts },
     }),
   );
-}
-
-/** A path-style client that sends no flexible checksum unless told to: what an older client sends. */
-export function checksumlessS3(cloud: NimbusCloud, account = '111111111111'): S3Client {
-  return new S3Client({
-    ...clientConfig(cloud, { accessKeyId: account }),
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
 }

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { NimbusCloud } from 'nimbus-aws';
 import { startCloud } from '../../helpers/cloud.js';
-import { putKeys } from './fixtures.js';
+import { prefixesOf, putKeys } from './fixtures.js';
 import { assertS3Error, createBucket, s3For } from './s3-helpers.js';
 
 type Listed = { Key?: string; VersionId?: string; IsLatest?: boolean };
@@ -19,9 +19,6 @@ const versionsOf = (output: { Versions?: Listed[] }) =>
   (output.Versions ?? []).map((entry) => [entry.Key, entry.VersionId, entry.IsLatest]);
 const markersOf = (output: { DeleteMarkers?: Listed[] }) =>
   (output.DeleteMarkers ?? []).map((entry) => [entry.Key, entry.VersionId, entry.IsLatest]);
-const prefixesOf = (output: { CommonPrefixes?: Array<{ Prefix?: string }> }) =>
-  (output.CommonPrefixes ?? []).map((entry) => entry.Prefix);
-
 describe('S3 ListObjectVersions', () => {
   let cloud: NimbusCloud;
   let s3: S3Client;

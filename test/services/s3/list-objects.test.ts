@@ -13,13 +13,10 @@ import {
 } from '@aws-sdk/client-s3';
 import type { NimbusCloud } from 'nimbus-aws';
 import { startCloud } from '../../helpers/cloud.js';
-import { putKeys, seedKeys, utf8Sorted } from './fixtures.js';
+import { prefixesOf, putKeys, seedKeys, utf8Sorted } from './fixtures.js';
 import { assertS3Error, createBucket, s3For } from './s3-helpers.js';
 
 const keysOf = (output: { Contents?: Array<{ Key?: string }> }) => (output.Contents ?? []).map((entry) => entry.Key);
-const prefixesOf = (output: { CommonPrefixes?: Array<{ Prefix?: string }> }) =>
-  (output.CommonPrefixes ?? []).map((entry) => entry.Prefix);
-
 /** The keys of the recorded continuation tests: test_0 .. test_11. */
 const numbered = Array.from({ length: 12 }, (_, i) => `test_${i}`);
 /** AWS's recorded order of `numbered` (list-objects-v2-max-5, list-objects-v2-rest). */

@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { NimbusCloud } from 'nimbus-aws';
 import { startCloud } from '../../helpers/cloud.js';
-import { checksumlessS3 } from './fixtures.js';
+import { plainS3 } from './object-helpers.js';
 import { assertS3Error, createBucket, s3For } from './s3-helpers.js';
 
 const big = Buffer.alloc(5242881, 'a');
@@ -63,7 +63,7 @@ describe('S3 multipart checksums', () => {
   before(async () => {
     cloud = await startCloud();
     s3 = s3For(cloud);
-    plain = checksumlessS3(cloud);
+    plain = plainS3(cloud);
   });
   after(() => cloud.stop());
   beforeEach(async () => {

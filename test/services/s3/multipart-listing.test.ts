@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { NimbusCloud } from 'nimbus-aws';
 import { startCloud } from '../../helpers/cloud.js';
-import { completeUpload, uploadParts } from './fixtures.js';
+import { completeUpload, prefixesOf, uploadParts } from './fixtures.js';
 import { assertS3Error, createBucket, s3For } from './s3-helpers.js';
 
 const noSuchUploadMessage =
@@ -19,9 +19,6 @@ const noSuchUploadMessage =
 
 type Listed = { Uploads?: Array<{ Key?: string; UploadId?: string }> };
 const uploadsOf = (output: Listed) => (output.Uploads ?? []).map((upload) => [upload.Key, upload.UploadId]);
-const prefixesOf = (output: { CommonPrefixes?: Array<{ Prefix?: string }> }) =>
-  (output.CommonPrefixes ?? []).map((entry) => entry.Prefix);
-
 describe('S3 multipart listing', () => {
   let cloud: NimbusCloud;
   let s3: S3Client;

@@ -84,7 +84,7 @@ export async function text(out: { Body?: { transformToString(): Promise<string> 
   return (await out.Body?.transformToString()) ?? '';
 }
 
-export const md5Hex = (data: string | Buffer) => createHash('md5').update(data).digest('hex');
+export const md5Hex = (data: string | Uint8Array) => createHash('md5').update(data).digest('hex');
 
 /** base64 of the MD5 of `data`: a Content-MD5 value. */
 export const md5Base64 = (data: string | Buffer) => createHash('md5').update(data).digest('base64');
