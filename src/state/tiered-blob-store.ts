@@ -18,6 +18,9 @@ export const defaultInlineBytes = 64 * 1024;
  */
 const recentBytes = 8 * 1024 * 1024;
 
+/** Rows a sweep reads per turn of the event loop. */
+const sweepPageRows = 5000;
+
 export class TieredBlobStore implements BlobStore {
   readonly #db: Database;
   readonly #files: BlobStore;
@@ -172,20 +175,29 @@ export class TieredBlobStore implements BlobStore {
   }
 
   async sweep(keep: (id: string) => boolean, before: number): Promise<number> {
-    const orphans = (
-      this.#db.prepare('SELECT id FROM _small_blobs WHERE written_at < ?').all(before) as Array<{ id: string }>
-    )
-      .map((row) => row.id)
-      .filter((id) => !keep(id));
-    if (orphans.length > 0) {
-      this.#db.request(() => {
-        for (const id of orphans) {
-          this.#forget(id);
-          this.#db.prepare('DELETE FROM _small_blobs WHERE id = ?').run(id);
-        }
-      });
+    // A page at a time, yielding between pages, so that a million small blobs never hold the
+    // event loop (the pages follow rowids, which deleting orphans does not move).
+    const page = this.#db.prepare(
+      'SELECT rowid, id FROM _small_blobs WHERE rowid > ? AND written_at < ? ORDER BY rowid LIMIT ?',
+    );
+    let removed = 0;
+    for (let after = 0; ; ) {
+      const rows = page.all(after, before, sweepPageRows) as Array<{ rowid: number; id: string }>;
+      const orphans = rows.filter((row) => !keep(row.id));
+      if (orphans.length > 0) {
+        this.#db.request(() => {
+          for (const { id } of orphans) {
+            this.#forget(id);
+            this.#db.prepare('DELETE FROM _small_blobs WHERE id = ?').run(id);
+          }
+        });
+      }
+      removed += orphans.length;
+      if (rows.length < sweepPageRows) break;
+      after = (rows[rows.length - 1] as { rowid: number }).rowid;
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    return orphans.length + (await this.#files.sweep(keep, before));
+    return removed + (await this.#files.sweep(keep, before));
   }
 
   async clear(): Promise<void> {

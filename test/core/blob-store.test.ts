@@ -90,4 +90,19 @@ describe('TieredBlobStore', () => {
     assert.deepEqual((await store.ids()).sort(), [claimed, late].sort());
     rmSync(sweepRoot, { recursive: true, force: true });
   });
+
+  test('a sweep over more rows than one page removes every orphan and keeps every claimed blob', async () => {
+    const sweepRoot = mkdtempSync(join(tmpdir(), 'nimbus-sweep-pages-'));
+    const store = new TieredBlobStore(new Database(undefined), new FileBlobStore(sweepRoot), 16);
+    const claimed = new Set<string>();
+    for (let i = 0; i < 12_345; i++) {
+      const id = store.newId();
+      await store.put(id, Buffer.from(`blob ${i}`));
+      if (i % 3 === 0) claimed.add(id);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(await store.sweep((id) => claimed.has(id), Date.now()), 12_345 - claimed.size);
+    assert.deepEqual((await store.ids()).sort(), [...claimed].sort());
+    rmSync(sweepRoot, { recursive: true, force: true });
+  });
 });

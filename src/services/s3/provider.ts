@@ -51,9 +51,9 @@ export const readOnlyOperations: ReadonlySet<string> = new Set([
 function sweepOrphanBlobs(state: S3State): void {
   const before = state.clock.machineNow();
   setImmediate(() => {
-    const referenced = state.store.referencedBlobs();
-    state.blobs
-      .sweep((id) => referenced.has(id), before)
+    state.store
+      .referencedBlobs()
+      .then((referenced) => state.blobs.sweep((id) => referenced.has(id), before))
       .then((removed) => {
         if (removed > 0) state.logger.info(`s3: removed ${removed} orphaned blob files`);
       })
