@@ -70,18 +70,27 @@ export interface PlatformEndpoint {
   enabled: boolean;
   token: string;
   customUserData?: string;
+  /** ADM, APNS, GCM, ...: the key of a `MessageStructure: json` message meant for it. */
+  platform: string;
+  /** False once the application's `Enabled` is set to false (PlatformApplicationDisabled on publish). */
+  applicationEnabled: boolean;
 }
 
 /** For Publish with TargetArn and for `application` subscriptions: the endpoint, or undefined. */
 export function platformEndpoint(state: SnsState, endpointArn: string): PlatformEndpoint | undefined {
-  const row = platformStore(state.deps.db).endpoint(endpointArn);
+  const store = platformStore(state.deps.db);
+  const row = store.endpoint(endpointArn);
   if (!row) return undefined;
+  const application = store.application(row.application_arn);
+  const applicationAttributes = JSON.parse(application?.attributes ?? '{}') as Record<string, string>;
   const endpoint: PlatformEndpoint = {
     arn: row.arn,
     account: row.account,
     region: row.region,
     enabled: row.enabled === 1,
     token: row.token,
+    platform: application?.platform ?? '',
+    applicationEnabled: parseEnabled(applicationAttributes.Enabled ?? 'true') === 1,
   };
   if (row.custom_user_data !== null) endpoint.customUserData = row.custom_user_data;
   return endpoint;
@@ -311,8 +320,9 @@ export function platformOperations(state: SnsState) {
 
     deletePlatformApplication(ctx, input) {
       resourceParts('PlatformApplicationArn', input.PlatformApplicationArn, ctx.region, 3);
-      // Idempotent: deleting one that does not exist succeeds. Its endpoints go with it
-      // (test_delete_endpoints_of_deleted_app: nothing lists them afterwards).
+      // Idempotent: deleting one that does not exist succeeds. Its endpoints go with it: nothing
+      // can list them afterwards (test_delete_endpoints_of_deleted_app answers NotFound for the
+      // application), so none is kept that no call could reach.
       const row = store.application(input.PlatformApplicationArn);
       if (row && row.account === ctx.account) store.deleteApplication(row.arn);
     },

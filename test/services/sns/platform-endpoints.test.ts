@@ -12,6 +12,8 @@ import {
   SubscribeCommand,
 } from '@aws-sdk/client-sns';
 import type { NimbusCloud } from 'nimbus-aws';
+import { platformEndpoint } from '../../../src/services/sns/platform.js';
+import type { SnsState } from '../../../src/services/sns/state.js';
 import { startCloud } from '../../helpers/cloud.js';
 import { account, assertSnsError, createTopic, invalidParameter, snsFor } from './sns-helpers.js';
 
@@ -278,6 +280,25 @@ describe('SNS platform endpoints', () => {
         Subscriptions?.map((subscription) => [subscription.Protocol, subscription.Endpoint]),
         [['application', arn]],
       );
+    });
+  });
+
+  describe('platformEndpoint (for Publish and application subscriptions)', () => {
+    test('answers the endpoint, its platform and whether it and its application are enabled', async () => {
+      const state = { deps: { db: cloud.server.nimbus.db } } as unknown as SnsState;
+      const arn = await createEndpoint('token_1', { CustomUserData: 'user-42', Attributes: { Enabled: 'false' } });
+      assert.deepEqual(platformEndpoint(state, arn), {
+        arn,
+        account,
+        region: 'us-east-1',
+        enabled: false,
+        token: 'token_1',
+        customUserData: 'user-42',
+        platform: 'ADM',
+        applicationEnabled: true,
+      });
+      await sns.send(new DeleteEndpointCommand({ EndpointArn: arn }));
+      assert.equal(platformEndpoint(state, arn), undefined);
     });
   });
 
