@@ -173,7 +173,8 @@ function checkCall(node: CallNode, known: Record<string, number>, errors: Condit
       `operator or function: ${node.name}, number of operands: ${node.args.length}`;
     return;
   }
-  if (node.args.length === 2) checkDistinct(node.name, node.args[0]!, node.args[1]!, errors);
+  if (node.args.length === 2 && known === conditionFunctions)
+    checkDistinct(node.name, node.args[0]!, node.args[1]!, errors);
   if (errors.function) return;
   const [first, second] = node.args as [Node, Node];
   switch (node.name) {
@@ -343,31 +344,51 @@ const addDeleteTypeNames: Record<AttributeType, string> = {
   BS: 'BS',
 };
 
-/** Checks an update and resolves its names and values; throws ExpressionError. */
+/**
+ * Checks an update and resolves its names and values; throws ExpressionError. The order differs
+ * from conditions (dynalite db/updateParser.pegjs, whose order its AWS-recorded tests pin down):
+ * reserved words, unknown functions, repeated sections, undefined names, undefined values,
+ * overlapping then conflicting paths, ADD/DELETE operand types, then function operands.
+ */
 export function checkUpdate(
   update: ParsedUpdate,
   redundantParentheses: boolean,
   placeholders: Placeholders,
 ): PathNode[] {
   if (redundantParentheses) fail('The expression has redundant parentheses;');
-  for (const action of update.actions) if (action.value) checkFunctionNames(action.value, updateFunctions);
   const paths: PathNode[] = [];
+  const values: ValueNode[] = [];
   for (const action of update.actions) {
     paths.push(action.path);
-    if (action.value) collectPaths(action.value, paths);
+    if (action.value) {
+      walk(action.value, (node) => {
+        if (node.kind === 'path') paths.push(node);
+        else if (node.kind === 'value') values.push(node);
+      });
+    }
   }
   checkReservedWords(paths);
+  for (const action of update.actions) if (action.value) checkFunctionNames(action.value, updateFunctions);
   const seen = new Set<string>();
   for (const section of update.sections) {
     if (seen.has(section)) fail(`The "${section}" section can only be used once in an update expression;`);
     seen.add(section);
   }
-  // ADD and DELETE operand types come first (dynalite test/updateItem.js, "incorrect types in UpdateExpression").
+  for (const path of paths) {
+    const error = resolvePath(path, placeholders);
+    if (error) fail(error);
+  }
+  for (const value of values) {
+    const error = resolveValue(value, placeholders);
+    if (error) fail(error);
+  }
+  checkOverlaps(
+    update.actions.map((action: UpdateAction) => action.path.path),
+    'Two document paths',
+  );
   for (const action of update.actions) {
     if (action.section !== 'ADD' && action.section !== 'DELETE') continue;
-    const operand = action.value as ValueNode;
-    if (resolveValue(operand, placeholders)) continue;
-    const type = attributeType(operand.value)!;
+    const type = attributeType((action.value as ValueNode).value)!;
     const allowed = type === 'SS' || type === 'NS' || type === 'BS' || (type === 'N' && action.section === 'ADD');
     if (!allowed) {
       fail(
@@ -376,15 +397,15 @@ export function checkUpdate(
     }
   }
   for (const action of update.actions) {
-    const error =
-      resolvePath(action.path, placeholders) ??
-      (action.value && leafError(action.value, placeholders, updateFunctions));
+    if (action.section !== 'SET') continue;
+    const errors: ConditionErrors = {};
+    const value = action.value!;
+    if (value.kind === 'call') checkCall(value, updateFunctions, errors);
+    else if (value.kind === 'arithmetic')
+      checkArithmetic(value.left, value.right, value.operator, updateFunctions, errors);
+    const error = errors.operands ?? errors.function;
     if (error) fail(error);
   }
-  checkOverlaps(
-    update.actions.map((action: UpdateAction) => action.path.path),
-    'Two document paths',
-  );
   return paths;
 }
 

@@ -97,7 +97,8 @@ export interface KeyConditionResult {
 
 /**
  * Matches the conditions against the key schema of the table or index queried.
- * `attributeTypes` (from AttributeDefinitions), when given, checks each value's type.
+ * `attributeTypes` (from AttributeDefinitions), when given, checks each value's type (before the
+ * operator: dynalite test/query.js, "should return ValidationException for mismatching param type").
  */
 export function matchKeySchema(
   parts: readonly KeyConditionPart[],
@@ -113,7 +114,6 @@ export function matchKeySchema(
   const range = parts.find((part) => part !== hash);
   if (range !== undefined && range.name !== rangeName)
     invalid(`Query condition missed key schema element: ${rangeName}`);
-  if (hash.operator !== '=') invalid('Query key condition not supported');
   if (attributeTypes) {
     for (const part of parts) {
       const expected = attributeTypes[part.name];
@@ -122,6 +122,7 @@ export function matchKeySchema(
       }
     }
   }
+  if (hash.operator !== '=') invalid('Query key condition not supported');
   return range === undefined
     ? { hashName, hashValue: hash.values[0]! }
     : { hashName, hashValue: hash.values[0]!, range };
