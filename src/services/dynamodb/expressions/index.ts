@@ -127,6 +127,7 @@ interface UpdatePlan extends Update {
   readonly legacy: boolean;
 }
 
+const MAX_EXPRESSION_SIZE = 4096;
 const namePattern = /^#[0-9a-zA-Z_]+$/;
 const valuePattern = /^:[0-9a-zA-Z_]+$/;
 
@@ -167,6 +168,12 @@ function placeholdersOf(input: RequestExpressions): Placeholders {
 
 function parsed<T>(label: string, source: string, parse: (source: string) => T): T {
   if (source === '') invalid(`Invalid ${label}: The expression can not be empty;`);
+  // 4 KB at most (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-expression-parameters);
+  // fewer than 1366 UTF-16 units cannot reach 4096 UTF-8 bytes, so short expressions skip the count.
+  const size = source.length > 1365 ? Buffer.byteLength(source, 'utf8') : 0;
+  if (size > MAX_EXPRESSION_SIZE) {
+    invalid(`Invalid ${label}: Expression size has exceeded the maximum allowed size; expression size: ${size}`);
+  }
   try {
     return parse(source);
   } catch (error) {

@@ -226,6 +226,12 @@ describe('FilterExpression and ConditionExpression validation', () => {
     test(`refuses ${what}: ${message}`, () => rejects(input, message));
   }
 
+  test('refuses an expression over 4 KB', () =>
+    rejects(
+      filter(`${'a = :v AND '.repeat(400)}a = :v`, { ':v': { N: '1' } }),
+      'Invalid FilterExpression: Expression size has exceeded the maximum allowed size; expression size: 4406',
+    ));
+
   test('a ConditionExpression error names ConditionExpression', () =>
     rejects({ ConditionExpression: 'a >' }, 'Invalid ConditionExpression: Syntax error; token: "<EOF>", near: ">"'));
 
