@@ -3,24 +3,26 @@
  * measured in one run on this machine with the same load generator (autocannon, 32
  * connections). Prints one JSON line per figure.
  *
- *   node dist/bench/run.js [--only core,sqs] [--seconds 4] [--rounds 5] [--connections 32]
- *                          [--starts 7] [--messages 1000000] [--objects 1000000]
+ *   node dist/bench/run.js [--only core,sqs,s3,dynamodb] [--seconds 4] [--rounds 5] [--connections 32]
+ *                          [--starts 7] [--messages 1000000] [--objects 1000000] [--items 1000000]
  *                          [--object-sizes-mb 64,1024]
  */
 import { parseArgs } from 'node:util';
 import { benchCore } from './core.js';
+import { benchDynamodb } from './dynamodb.js';
 import { benchS3 } from './s3.js';
 import { benchSqs } from './sqs.js';
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'core,sqs,s3' },
+    only: { type: 'string', default: 'core,sqs,s3,dynamodb' },
     seconds: { type: 'string', default: '4' },
     rounds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '32' },
     starts: { type: 'string', default: '7' },
     messages: { type: 'string', default: '1000000' },
     objects: { type: 'string', default: '1000000' },
+    items: { type: 'string', default: '1000000' },
     'object-sizes-mb': { type: 'string', default: '64,1024' },
   },
 });
@@ -38,6 +40,7 @@ async function main(): Promise<void> {
     const sizes = String(values['object-sizes-mb']).split(',').map(Number);
     await benchS3(settings, Number(values.objects), sizes);
   }
+  if (only.has('dynamodb')) await benchDynamodb(settings, Number(values.items));
 }
 
 main().catch((error: unknown) => {
