@@ -18,6 +18,8 @@ export {
   type ValuePattern,
 } from './grammar.js';
 export { JsonLocatedError } from './json-reader.js';
+/** Jackson-exact JSON reading, e.g. for SNS's other JSON attributes ("RedrivePolicy: failed to parse JSON. ..."). */
+export { type JsonTree, readTree, writeCompact } from './json-tree.js';
 export {
   compileDocumentRule,
   compileField,
