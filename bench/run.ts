@@ -11,11 +11,12 @@ import { parseArgs } from 'node:util';
 import { benchCore } from './core.js';
 import { benchDynamodb } from './dynamodb.js';
 import { benchS3 } from './s3.js';
+import { benchSns } from './sns.js';
 import { benchSqs } from './sqs.js';
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'core,sqs,s3,dynamodb' },
+    only: { type: 'string', default: 'core,sqs,sns,s3,dynamodb' },
     seconds: { type: 'string', default: '4' },
     rounds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '32' },
@@ -36,6 +37,7 @@ const only = new Set(String(values.only).split(','));
 async function main(): Promise<void> {
   if (only.has('core')) await benchCore(settings, Number(values.starts));
   if (only.has('sqs')) await benchSqs(settings, Number(values.messages));
+  if (only.has('sns')) await benchSns(settings);
   if (only.has('s3')) {
     const sizes = String(values['object-sizes-mb']).split(',').map(Number);
     await benchS3(settings, Number(values.objects), sizes);

@@ -8,16 +8,39 @@
  *   POST /_nimbus/clock?advance=N              move it N seconds forward ({"advance": N} works too)
  *   GET  /_nimbus/state                        export all state as one JSON file
  *   POST /_nimbus/state                        import such a file, replacing all state
+ *
+ * and each service's own inspection routes (its `controlPaths` hint: SNS's /_nimbus/sns and
+ * /_aws/sns/...), answered by its provider's `control()`.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Nimbus } from '../nimbus.js';
 import type { HttpResponse } from '../protocol/types.js';
+import { serviceRegistry } from '../services/registry.js';
+import type { ServiceControl, ServiceDefinition } from '../services/service-types.js';
 import { exportState, importState } from '../state/state-io.js';
 import { version } from '../version.js';
 import { readBody } from './body.js';
 
+const servicePaths: Array<{ prefix: string; service: ServiceDefinition }> = serviceRegistry.flatMap((service) =>
+  (service.hints?.controlPaths ?? []).map((prefix) => ({ prefix, service })),
+);
+
+function serviceFor(path: string): ServiceDefinition | undefined {
+  for (const entry of servicePaths) {
+    if (path === entry.prefix || path.startsWith(entry.prefix.endsWith('/') ? entry.prefix : `${entry.prefix}/`)) {
+      return entry.service;
+    }
+  }
+  return undefined;
+}
+
 export function isControlPath(path: string): boolean {
-  return path.startsWith('/_nimbus') || path === '/_localstack/health' || path === '/_localstack/health/';
+  return (
+    path.startsWith('/_nimbus') ||
+    path === '/_localstack/health' ||
+    path === '/_localstack/health/' ||
+    (path.startsWith('/_aws/') && serviceFor(path) !== undefined)
+  );
 }
 
 /** State files carry blobs; they may be far larger than an API request. */
@@ -93,6 +116,24 @@ export async function handleControl(
       if (method !== 'POST') return json(405, { error: 'use GET or POST' });
       const body = await readBody(request, stateImportLimit);
       return json(200, { imported: await importState(nimbus, JSON.parse(body.toString('utf8'))) });
+    }
+    const owner = serviceFor(path);
+    if (owner) {
+      const loaded = nimbus.readyService(owner) ?? (await nimbus.service(owner));
+      const answer = await (loaded.provider as ServiceControl).control({
+        method,
+        path,
+        query,
+        endpoint: `http://${request.headers.host ?? '127.0.0.1'}`,
+      });
+      if (answer.text !== undefined) {
+        return {
+          status: answer.status,
+          headers: { 'content-type': answer.contentType ?? 'text/plain', 'cache-control': 'no-store' },
+          body: answer.text,
+        };
+      }
+      return json(answer.status, answer.json ?? {});
     }
     return json(404, { error: `no control route ${route}` });
   } catch (error) {

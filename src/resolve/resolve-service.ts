@@ -44,6 +44,7 @@ export class ServiceResolver {
   readonly #byVersion = new Map<string, ServiceMetadata[]>();
   readonly #hostRules: Array<{ pattern: RegExp; models: string[] }> = [];
   readonly #pathRules: Array<{ prefix: string; models: string[] }> = [];
+  readonly #byAction = new Map<string, string[]>();
   readonly #implemented = new Set<string>();
 
   constructor(services: readonly ServiceDefinition[]) {
@@ -51,6 +52,7 @@ export class ServiceResolver {
       for (const model of service.models) this.#implemented.add(model);
       for (const pattern of service.hints?.hosts ?? []) this.#hostRules.push({ pattern, models: service.models });
       for (const prefix of service.hints?.pathPrefixes ?? []) this.#pathRules.push({ prefix, models: service.models });
+      for (const action of service.hints?.queryActions ?? []) this.#byAction.set(action, service.models);
     }
     const rank = (m: ServiceMetadata): number => {
       const implemented = this.#implemented.has(m.name) ? 0 : 2;
@@ -93,6 +95,10 @@ export class ServiceResolver {
     }
     if (models.length === 0 && family === 'query' && request.form) {
       models = this.#byVersion.get(request.form.get('Version') ?? '') ?? [];
+    }
+    if (models.length === 0 && family === 'query' && !request.signingName) {
+      const action = (request.form ?? new URLSearchParams(request.query)).get('Action') ?? '';
+      models = modelsNamed(this.#byAction.get(action) ?? []);
     }
     if (models.length === 0) models = this.#fromHost(request.host);
     if (models.length === 0) models = this.#fromPath(request.path);
@@ -140,7 +146,11 @@ export function wireFamily(request: RequestShape): WireFamily {
   if (request.headers['smithy-protocol'] === 'rpc-v2-cbor') return 'smithy-rpc-v2-cbor';
   const contentType = request.headers['content-type'] ?? '';
   if (request.method === 'POST' && contentType.startsWith('application/x-www-form-urlencoded')) return 'query';
-  if (request.method === 'GET' && /(^|&)Action=/.test(request.query) && /(^|&)Version=/.test(request.query)) {
+  if (
+    request.method === 'GET' &&
+    /(^|&)Action=/.test(request.query) &&
+    (/(^|&)Version=/.test(request.query) || request.path === '/')
+  ) {
     return 'query';
   }
   return 'rest';

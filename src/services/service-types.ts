@@ -16,6 +16,38 @@ export interface ServiceHints {
   hosts?: RegExp[];
   /** Path prefixes of unsigned REST requests (`/2015-03-31/functions`). */
   pathPrefixes?: string[];
+  /**
+   * Query actions that only this service has, for unsigned GETs of `/?Action=...` with no
+   * Version: the links a service hands out to be opened in a browser (SNS's SubscribeURL).
+   */
+  queryActions?: string[];
+  /**
+   * Path prefixes of the service's own inspection routes (`/_nimbus/sns`, LocalStack's
+   * `/_aws/sns/`), answered by its provider's `control()` (see ServiceControl).
+   */
+  controlPaths?: string[];
+}
+
+/** A request to a service's inspection route, and its answer: data, never HTTP objects. */
+export interface ControlRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  /** The endpoint the client addressed, for links in the answer. */
+  endpoint: string;
+}
+
+export interface ControlAnswer {
+  status: number;
+  /** JSON-serialisable data, or a text with its content type. */
+  json?: unknown;
+  text?: string;
+  contentType?: string;
+}
+
+/** What a provider with `controlPaths` implements. */
+export interface ServiceControl {
+  control(request: ControlRequest): ControlAnswer | Promise<ControlAnswer>;
 }
 
 export interface ServiceDefinition {

@@ -9,6 +9,7 @@
 import { type SqsOperations, sqsOperations } from '../../generated/sqs/operations.js';
 import type { Migration } from '../../state/database.js';
 import type { Provider, RequestContext, ServiceDeps } from '../service-types.js';
+import { fromServicesOperations } from './from-services.js';
 import { messageOperations } from './messages.js';
 import { MoveTasks } from './move-tasks.js';
 import { permissionOperations } from './permissions.js';
@@ -29,6 +30,7 @@ export function createProvider(deps: ServiceDeps): Provider {
     ...messageOperations(state, sweeper),
     ...permissionOperations(state),
     ...moveTasks.operations(),
+    ...fromServicesOperations(state, sweeper),
     dispose() {
       state.waiters.stopAll();
       sweeper.dispose();
