@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import {
+  type AttributeValue,
   BatchGetItemCommand,
   BatchWriteItemCommand,
   type DynamoDBClient,
@@ -29,7 +30,7 @@ describe('Batches and transactions', () => {
     await createTable(dynamo, 'beta', { hash: ['id', 'S'], range: ['n', 'N'] });
   });
 
-  const exists = async (TableName: string, Key: Record<string, { S?: string; N?: string }>) =>
+  const exists = async (TableName: string, Key: Record<string, AttributeValue>) =>
     (await dynamo.send(new GetItemCommand({ TableName, Key }))).Item !== undefined;
 
   describe('BatchWriteItem', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import {
+  type AttributeValue,
   DeleteItemCommand,
   DescribeTableCommand,
   type DynamoDBClient,
@@ -29,7 +30,7 @@ describe('PutItem, GetItem, UpdateItem and DeleteItem', () => {
     await createTable(dynamo, 'ranged', { hash: ['pk', 'S'], range: ['sk', 'N'] });
   });
 
-  const get = async (Key: Record<string, { S?: string; N?: string }>, TableName = 'items') =>
+  const get = async (Key: Record<string, AttributeValue>, TableName = 'items') =>
     (await dynamo.send(new GetItemCommand({ TableName, Key, ConsistentRead: true }))).Item;
 
   describe('PutItem', () => {
@@ -183,7 +184,9 @@ describe('PutItem, GetItem, UpdateItem and DeleteItem', () => {
     });
 
     test('refuses a key that does not match the schema', async () => {
-      for (const Key of [{ id: { N: '1' } }, { id: { S: 'a' }, other: { S: 'b' } }, { other: { S: 'a' } }]) {
+      for (const Key of [{ id: { N: '1' } }, { id: { S: 'a' }, other: { S: 'b' } }, { other: { S: 'a' } }] as Array<
+        Record<string, AttributeValue>
+      >) {
         await assertDynamoError(
           dynamo.send(new GetItemCommand({ TableName: 'items', Key })),
           'ValidationException',
