@@ -86,6 +86,25 @@ export class Fanout {
     return this.#sqs !== undefined;
   }
 
+  /**
+   * The protocols whose confirmed subscriptions to a topic get the signed JSON envelope (not raw,
+   * not plain-text email, SMS or mobile push), so that a publish can sign their texts ahead.
+   */
+  signedProtocols(topicArn: string): Set<string> {
+    const protocols = new Set<string>();
+    for (const subscription of this.#state.subscriptionsOf(topicArn)) {
+      if (subscription.pending || subscription.raw) continue;
+      if (
+        subscription.protocol === 'email' ||
+        subscription.protocol === 'sms' ||
+        subscription.protocol === 'application'
+      )
+        continue;
+      protocols.add(subscription.protocol);
+    }
+    return protocols;
+  }
+
   /** Delivers one message to every confirmed, matching subscription of its topic; returns how many it reached. */
   deliver(delivery: Delivery): number {
     let reached = 0;

@@ -75,21 +75,38 @@ export class NotificationWriter {
     return JSON.stringify(envelope);
   }
 
+  /** Signs ahead, off the event loop, the texts that these protocols' envelopes will carry. */
+  async prepare(protocols: ReadonlySet<string>): Promise<void> {
+    const texts = new Set<string>();
+    for (const protocol of protocols) texts.add(messageFor(this.#message, protocol));
+    await Promise.all(
+      [...texts].map(async (text) => {
+        if (!this.#signatures.has(text)) {
+          this.#signatures.set(
+            text,
+            await this.#state.signer.signAsync(this.#fields(text), this.#topic.signatureVersion),
+          );
+        }
+      }),
+    );
+  }
+
+  #fields(text: string): Array<readonly [string, string | undefined]> {
+    const message = this.#message;
+    return [
+      ['Message', text],
+      ['MessageId', message.messageId],
+      ['Subject', message.subject],
+      ['Timestamp', message.timestamp],
+      ['TopicArn', this.#topic.arn],
+      ['Type', 'Notification'],
+    ];
+  }
+
   #signature(text: string): string {
     let signature = this.#signatures.get(text);
     if (signature === undefined) {
-      const message = this.#message;
-      signature = this.#state.signer.sign(
-        [
-          ['Message', text],
-          ['MessageId', message.messageId],
-          ['Subject', message.subject],
-          ['Timestamp', message.timestamp],
-          ['TopicArn', this.#topic.arn],
-          ['Type', 'Notification'],
-        ],
-        this.#topic.signatureVersion,
-      );
+      signature = this.#state.signer.sign(this.#fields(text), this.#topic.signatureVersion);
       this.#signatures.set(text, signature);
     }
     return signature;

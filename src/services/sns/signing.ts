@@ -60,10 +60,25 @@ export class Signer {
    */
   sign(fields: ReadonlyArray<readonly [string, string | undefined]>, version: '1' | '2'): string {
     this.#load();
-    let text = '';
-    for (const [name, value] of fields) if (value !== undefined) text += `${name}\n${value}\n`;
-    return sign(version === '2' ? 'sha256' : 'sha1', Buffer.from(text, 'utf8'), this.#key as never).toString('base64');
+    return sign(version === '2' ? 'sha256' : 'sha1', stringToSign(fields), this.#key as never).toString('base64');
   }
+
+  /** The same, computed on libuv's thread pool so that the event loop goes on meanwhile. */
+  signAsync(fields: ReadonlyArray<readonly [string, string | undefined]>, version: '1' | '2'): Promise<string> {
+    this.#load();
+    return new Promise((resolve, reject) => {
+      sign(version === '2' ? 'sha256' : 'sha1', stringToSign(fields), this.#key as never, (error, signature) => {
+        if (error) reject(error);
+        else resolve(signature.toString('base64'));
+      });
+    });
+  }
+}
+
+function stringToSign(fields: ReadonlyArray<readonly [string, string | undefined]>): Buffer {
+  let text = '';
+  for (const [name, value] of fields) if (value !== undefined) text += `${name}\n${value}\n`;
+  return Buffer.from(text, 'utf8');
 }
 
 // A minimal DER writer for one self-signed X.509 v3 certificate: Node can parse certificates but
