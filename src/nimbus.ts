@@ -66,6 +66,10 @@ export class Nimbus {
   #loaded = new Map<string, Promise<LoadedService>>();
   /** Where an ephemeral Nimbus keeps its blobs; removed on close. */
   #temporaryDir: string | undefined;
+  /** The directory of the blob files (`blobs/` in the data directory, or the temporary one). */
+  readonly #blobRoot: string;
+  /** Each service's own blob store but S3's (which keeps the root one, `blobs`): see blobsFor. */
+  readonly #ownerBlobs = new Map<string, BlobStore>();
 
   constructor(config: Partial<NimbusConfig> = {}) {
     this.config = { ...defaultConfig, ...config };
@@ -73,13 +77,15 @@ export class Nimbus {
     if (this.config.ephemeral) {
       this.db = new Database(undefined);
       this.#temporaryDir = mkdtempSync(join(tmpdir(), 'nimbus-blobs-'));
+      this.#blobRoot = this.#temporaryDir;
       this.blobs = new TieredBlobStore(this.db, new FileBlobStore(this.#temporaryDir, { fsync: false }));
     } else {
       const dir = resolve(this.config.dataDir);
       mkdirSync(dir, { recursive: true });
       this.config.dataDir = dir;
       this.db = new Database(join(dir, 'nimbus.db'), { durability: this.config.durability });
-      this.blobs = new TieredBlobStore(this.db, new FileBlobStore(join(dir, 'blobs')));
+      this.#blobRoot = join(dir, 'blobs');
+      this.blobs = new TieredBlobStore(this.db, new FileBlobStore(this.#blobRoot));
     }
     const offset = Number(this.db.getMeta(clockOffsetKey) ?? 0);
     if (offset) this.clock.setOffset(offset);
@@ -126,7 +132,7 @@ export class Nimbus {
     if (!loaded) {
       const pending: Promise<LoadedService> = definition.load().then((module) => {
         if (module.migrations) this.db.migrate(definition.name, module.migrations);
-        const service = { definition, module, provider: module.createProvider(this.deps()) };
+        const service = { definition, module, provider: module.createProvider(this.deps(definition.name)) };
         // Only if it was not dropped (reset) while loading.
         if (this.#loaded.get(definition.name) === pending) this.#readyServices.set(definition.name, service);
         return service;
@@ -143,10 +149,32 @@ export class Nimbus {
     return [...this.#loaded.keys()];
   }
 
-  deps(): ServiceDeps {
+  /**
+   * A service's blob store. S3 keeps the root store (its files predate owners); every other service
+   * gets one of its own, files under `blobs/@<name>/` and small blobs in `_small_blobs_<name>`, so that
+   * one owner's sweep of what its rows do not name (S3's, at its start) never meets another's blobs.
+   */
+  blobsFor(owner: string): BlobStore {
+    if (owner === 's3') return this.blobs;
+    let store = this.#ownerBlobs.get(owner);
+    if (!store) {
+      if (!/^[a-z0-9]+$/.test(owner)) throw new Error(`invalid blob owner ${owner}`);
+      const files = new FileBlobStore(join(this.#blobRoot, `@${owner}`), { fsync: !this.config.ephemeral });
+      store = new TieredBlobStore(this.db, files, undefined, `_small_blobs_${owner}`);
+      this.#ownerBlobs.set(owner, store);
+    }
+    return store;
+  }
+
+  /** The owners with a blob store of their own (for state export). */
+  blobOwners(): string[] {
+    return this.services.map((service) => service.name).filter((name) => name !== 's3' && /^[a-z0-9]+$/.test(name));
+  }
+
+  deps(owner = 's3'): ServiceDeps {
     return {
       db: this.db,
-      blobs: this.blobs,
+      blobs: this.blobsFor(owner),
       clock: this.clock,
       credentials: this.credentials,
       logger: this.logger,
@@ -166,8 +194,10 @@ export class Nimbus {
     if (serviceName) {
       this.db.reset(serviceName);
       this.credentials.deleteIssuedBy(serviceName);
+      if (serviceName !== 's3' && this.#ownerBlobs.has(serviceName)) await this.blobsFor(serviceName).clear();
     } else {
       this.db.reset();
+      for (const store of this.#ownerBlobs.values()) await store.clear();
       await this.blobs.clear();
     }
     return targets.map((s) => s.name);

@@ -33,8 +33,9 @@ export interface BlobStore {
   /**
    * Deletes what a crash left behind: temporary files, and blobs that `keep` does not claim,
    * both only if last written before `before` (epoch ms), so that no write in progress is hit.
-   * Returns how many files went. S3 is today the only owner of blobs and its provider the only
-   * caller; a second owner (Lambda code) must get a store of its own, a subdirectory, first.
+   * Returns how many files went. Each owner has a store of its own (Nimbus.blobsFor: S3 the root,
+   * others `@<owner>/` and `_small_blobs_<owner>`), so a sweep never meets another owner's blobs;
+   * the root store's sweep skips the `@<owner>` directories (their names are not shards of ids).
    */
   sweep(keep: (id: string) => boolean, before: number): Promise<number>;
   clear(): Promise<void>;

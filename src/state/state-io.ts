@@ -48,6 +48,14 @@ export async function exportState(nimbus: Nimbus): Promise<StateFile> {
     const bytes = await nimbus.blobs.get(id);
     if (bytes) blobs[id] = bytes.toString('base64');
   }
+  // Other services' blobs (Lambda code) under `<owner>/<id>`; S3's keep their bare ids.
+  for (const owner of nimbus.blobOwners()) {
+    const store = nimbus.blobsFor(owner);
+    for (const id of await store.ids()) {
+      const bytes = await store.get(id);
+      if (bytes) blobs[`${owner}/${id}`] = bytes.toString('base64');
+    }
+  }
   return {
     format: stateFormat,
     formatVersion: 1,
@@ -85,8 +93,13 @@ export async function importState(
   }
   await nimbus.dropAllProviders();
   nimbus.db.restore(tables);
+  for (const owner of nimbus.blobOwners()) await nimbus.blobsFor(owner).clear();
   await nimbus.blobs.clear();
   const blobEntries = Object.entries(state.blobs ?? {});
-  for (const [id, base64] of blobEntries) await nimbus.blobs.put(id, Buffer.from(base64, 'base64'));
+  for (const [key, base64] of blobEntries) {
+    const slash = key.indexOf('/');
+    const store = slash > 0 ? nimbus.blobsFor(key.slice(0, slash)) : nimbus.blobs;
+    await store.put(slash > 0 ? key.slice(slash + 1) : key, Buffer.from(base64, 'base64'));
+  }
   return { tables: Object.keys(tables).length, rows, blobs: blobEntries.length };
 }

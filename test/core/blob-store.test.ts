@@ -106,3 +106,33 @@ describe('TieredBlobStore', () => {
     rmSync(sweepRoot, { recursive: true, force: true });
   });
 });
+
+describe('blob stores per owner', () => {
+  test("keeps another service's blobs out of S3's sweep, and out of each other's reset", async () => {
+    const { Nimbus } = await import('../../src/nimbus.js');
+    const dir = mkdtempSync(join(tmpdir(), 'nimbus-owners-'));
+    const nimbus = new Nimbus({ dataDir: dir, logLevel: 'error' });
+    try {
+      // Any service but S3 gets its own store; SNS stands in for Lambda here.
+      const lambda = nimbus.blobsFor('sns');
+      const small = lambda.newId();
+      const large = lambda.newId();
+      await nimbus.db.request(() => lambda.put(small, Buffer.from('zip bytes')));
+      await lambda.put(large, Buffer.alloc(100_000, 7));
+      await nimbus.db.settled();
+      // S3's sweep keeps nothing it does not name: Lambda's blobs are not its to see.
+      await nimbus.blobs.sweep(() => false, Date.now() + 60_000);
+      assert.equal((await lambda.get(small))?.toString(), 'zip bytes');
+      assert.equal((await lambda.get(large))?.length, 100_000);
+      assert.deepEqual(await nimbus.blobs.ids(), []);
+      await nimbus.reset('s3');
+      assert.equal((await lambda.get(small))?.toString(), 'zip bytes');
+      await nimbus.reset('sns');
+      assert.equal(await lambda.get(small), undefined);
+      assert.equal(await lambda.get(large), undefined);
+    } finally {
+      await nimbus.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
