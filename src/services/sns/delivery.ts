@@ -125,6 +125,9 @@ export class Fanout {
         case 'application':
           this.#keep(subscription, delivery);
           break;
+        case 'lambda':
+          this.#toLambda(subscription, delivery);
+          break;
         default:
           this.#unavailable(subscription, delivery);
       }
@@ -220,9 +223,53 @@ export class Fanout {
     state.store.record(topic.account, topic.region, kind, subscription.endpoint, record, state.now());
   }
 
+  /**
+   * A Lambda subscription gets the event AWS invokes functions with
+   * (https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html: Records[0].Sns with SigningCertUrl and
+   * UnsubscribeUrl spelled so, Subject null when there is none), queued in the outbox with the publish and
+   * invoked asynchronously once it commits (http-delivery.ts), so a crash loses none.
+   */
+  #toLambda(subscription: Subscription, delivery: Delivery): void {
+    const state = this.#state;
+    const envelope = JSON.parse(delivery.writer.body('lambda', subscription.arn)) as Record<string, unknown>;
+    const event = {
+      Records: [
+        {
+          EventSource: 'aws:sns',
+          EventVersion: '1.0',
+          EventSubscriptionArn: subscription.arn,
+          Sns: {
+            Type: envelope.Type,
+            MessageId: envelope.MessageId,
+            TopicArn: envelope.TopicArn,
+            Subject: envelope.Subject ?? null,
+            Message: envelope.Message,
+            Timestamp: envelope.Timestamp,
+            SignatureVersion: envelope.SignatureVersion,
+            Signature: envelope.Signature,
+            SigningCertUrl: envelope.SigningCertURL,
+            UnsubscribeUrl: envelope.UnsubscribeURL,
+            MessageAttributes: envelope.MessageAttributes ?? {},
+          },
+        },
+      ],
+    };
+    state.store.queueHttp({
+      subscription_arn: subscription.arn,
+      topic_arn: delivery.topic.arn,
+      endpoint: subscription.endpoint,
+      message_type: 'Lambda',
+      message_id: delivery.message.messageId,
+      body: JSON.stringify(event),
+      content_type: 'application/json',
+      due_at: state.now(),
+    });
+    state.httpDelivery?.schedule();
+  }
+
   #unavailable(subscription: Subscription, delivery: Delivery): void {
-    // Lambda and Firehose are not in Nimbus yet: the delivery fails as it would to a function
-    // that does not exist, so a RedrivePolicy still catches it.
+    // Firehose is not in Nimbus yet: the delivery fails as it would to a stream that does not
+    // exist, so a RedrivePolicy still catches it.
     this.#failed(
       subscription,
       { MessageBody: this.#body(subscription, delivery) },

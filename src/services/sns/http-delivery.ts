@@ -12,6 +12,12 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { ClockTimer } from '../../core/clock.js';
 import type { SqsFromServices } from '../sqs/from-services.js';
+
+/** What SNS needs of Lambda (src/services/lambda/from-services.ts). */
+interface LambdaFromServices {
+  invokeAsync(functionArn: string, payload: string): Promise<void>;
+}
+
 import type { SnsState } from './state.js';
 import type { OutboxRow } from './store.js';
 import { effectiveSubscriptionDeliveryPolicy, type HealthyRetryPolicy } from './topic-attributes.js';
@@ -123,9 +129,27 @@ export class HttpDelivery {
     this.#timer = next === undefined ? undefined : this.#state.clock.schedule(next, () => this.schedule());
   }
 
+  /** Invokes a Lambda subscription's function asynchronously; 202 when Lambda took it, 404 when there is none. */
+  async #invoke(row: OutboxRow): Promise<number> {
+    let lambda: LambdaFromServices | undefined;
+    try {
+      lambda = (await this.#state.deps.provider('lambda')) as unknown as LambdaFromServices;
+    } catch {
+      return 404;
+    }
+    if (typeof lambda.invokeAsync !== 'function') return 404;
+    try {
+      await lambda.invokeAsync(row.endpoint, row.body);
+      return 202;
+    } catch (error) {
+      this.#state.logger.warn(`sns: lambda ${row.endpoint} refused ${row.message_id}: ${(error as Error).message}`);
+      return (error as { status?: number }).status ?? 500;
+    }
+  }
+
   async #deliver(row: OutboxRow): Promise<void> {
     const state = this.#state;
-    const status = await post(row);
+    const status = row.message_type === 'Lambda' ? await this.#invoke(row) : await post(row);
     if (this.#disposed) return;
     const db = state.deps.db;
     if (status >= 200 && status < 300) {
@@ -139,7 +163,9 @@ export class HttpDelivery {
       topic?.attributes.DeliveryPolicy,
       subscription?.attributes.DeliveryPolicy,
     ).healthyRetryPolicy;
-    const attempt = row.attempt + 1;
+    let attempt = row.attempt + 1;
+    // A function that does not exist will not appear by retrying.
+    if (row.message_type === 'Lambda' && status === 404) attempt = Number.POSITIVE_INFINITY;
     // Confirmations are not retried past the policy either; a subscription that is gone stops its retries.
     if (!subscription && row.message_type !== 'UnsubscribeConfirmation') {
       db.transaction(() => state.store.deleteHttp(row.id));
@@ -147,7 +173,9 @@ export class HttpDelivery {
     }
     if (attempt > policy.numRetries) {
       db.transaction(() => state.store.deleteHttp(row.id));
-      state.logger.warn(`sns: gave up delivering ${row.message_id} to ${row.endpoint} after ${attempt} attempts`);
+      state.logger.warn(
+        `sns: gave up delivering ${row.message_id} to ${row.endpoint} after ${row.attempt + 1} attempts`,
+      );
       if (subscription && row.message_type !== 'SubscriptionConfirmation')
         await this.#deadLetter(row, subscription.attributes.RedrivePolicy);
       return;
@@ -157,6 +185,7 @@ export class HttpDelivery {
   }
 
   async #deadLetter(row: OutboxRow, redrivePolicy: string | undefined): Promise<void> {
+    const body = row.message_type === 'Lambda' ? envelopeOfLambdaEvent(row.body) : row.body;
     if (!redrivePolicy) return;
     let arn: unknown;
     try {
@@ -168,10 +197,29 @@ export class HttpDelivery {
     const sqs = (await this.#state.deps.provider('sqs')) as unknown as SqsFromServices;
     try {
       this.#state.deps.db.transaction(() =>
-        sqs.sendFromService(arn as string, [{ MessageBody: row.body }], 'AIDAIT2UOQQY3AUEKVGXU'),
+        sqs.sendFromService(arn as string, [{ MessageBody: body }], 'AIDAIT2UOQQY3AUEKVGXU'),
       );
     } catch (error) {
       this.#state.logger.warn(`sns: dead-letter queue ${arn} refused ${row.message_id}: ${(error as Error).message}`);
     }
   }
+}
+
+/**
+ * A dead-letter queue gets the notification envelope, not the Lambda event built from it
+ * (test_redrive_policy_lambda_subscription: Type, MessageId, TopicArn, Message, ..., SigningCertURL).
+ */
+function envelopeOfLambdaEvent(body: string): string {
+  const sns = (JSON.parse(body) as { Records: Array<{ Sns: Record<string, unknown> }> }).Records[0]?.Sns ?? {};
+  const envelope: Record<string, unknown> = { Type: sns.Type, MessageId: sns.MessageId, TopicArn: sns.TopicArn };
+  if (sns.Subject !== null && sns.Subject !== undefined) envelope.Subject = sns.Subject;
+  envelope.Message = sns.Message;
+  envelope.Timestamp = sns.Timestamp;
+  envelope.SignatureVersion = sns.SignatureVersion;
+  envelope.Signature = sns.Signature;
+  envelope.SigningCertURL = sns.SigningCertUrl;
+  envelope.UnsubscribeURL = sns.UnsubscribeUrl;
+  const attributes = sns.MessageAttributes as Record<string, unknown> | undefined;
+  if (attributes && Object.keys(attributes).length > 0) envelope.MessageAttributes = attributes;
+  return JSON.stringify(envelope);
 }

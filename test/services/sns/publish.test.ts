@@ -159,6 +159,35 @@ describe('Publish', () => {
     assert.equal(JSON.parse(message?.Body as string).Message, 'lost');
   });
 
+  test('sends a Lambda subscription’s message to its dead-letter queue, as the envelope, when the function does not exist', async () => {
+    const dlq = await createQueue(sqs, 'lambda-dead-letters');
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn: topicArn,
+        Protocol: 'lambda',
+        Endpoint: `arn:aws:lambda:us-east-1:${account}:function:never-created`,
+        Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn }) },
+      }),
+    );
+    await sns.send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Message: 'test_redrive_policy',
+        MessageAttributes: { attr1: { DataType: 'Number', StringValue: '1' } },
+      }),
+    );
+    let messages: Message[] = [];
+    for (let i = 0; i < 50 && messages.length === 0; i++) {
+      messages = await receive(dlq.url);
+      if (messages.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const body = JSON.parse(messages[0]?.Body as string);
+    assert.equal(body.Type, 'Notification');
+    assert.equal(body.Message, 'test_redrive_policy');
+    assert.deepEqual(body.MessageAttributes, { attr1: { Type: 'Number', Value: '1' } });
+    assert.ok(body.SigningCertURL);
+  });
+
   describe('FIFO topics', () => {
     test('carry the group, a sequence number and content-based deduplication to a FIFO queue', async () => {
       const arn = await createTopic(sns, 'orders.fifo', { FifoTopic: 'true', ContentBasedDeduplication: 'true' });
