@@ -93,7 +93,9 @@ function changeVisibilityOne(state: SqsState, queue: Queue, handle: string, time
 
 export function messageOperations(state: SqsState, sweeper: Sweeper) {
   function send(ctx: RequestContext, queue: Queue, checked: CheckedMessage[]): T.SendMessageResult[] {
-    const results = state.store.transaction(() => checked.map((message) => storeMessage(state, ctx, queue, message)));
+    // No savepoint of its own: the request's (or S3's notification transaction) already undoes all
+    // of a send that fails part-way, and a savepoint pair cost 2% of a SendMessage.
+    const results = checked.map((message) => storeMessage(state, ctx, queue, message));
     state.waiters.signal(queue.id);
     sweeper.expect(state.now() + queue.retentionSeconds * 1000);
     return results;
