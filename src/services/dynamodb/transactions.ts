@@ -39,7 +39,7 @@ interface Reason {
   Item?: Item;
 }
 
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   if (value instanceof Uint8Array) return JSON.stringify(Buffer.from(value).toString('base64'));
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
@@ -51,7 +51,7 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function cancelled(reasons: Reason[]): TransactionCanceledException {
+export function cancelled(reasons: Reason[]): TransactionCanceledException {
   return new TransactionCanceledException(
     `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`,
     { CancellationReasons: reasons },
