@@ -11,6 +11,7 @@ import type { Migration } from '../../state/database.js';
 import type { Provider, RequestContext, ServiceDeps } from '../service-types.js';
 import { batchOperations } from './batch.js';
 import { itemOperations } from './items.js';
+import { partiqlOperations } from './partiql/index.js';
 import { Purger } from './purger.js';
 import { queryOperations } from './query.js';
 import { scanOperations } from './scan.js';
@@ -51,6 +52,7 @@ export function createProvider(deps: ServiceDeps): Provider {
     ...scanOperations(state),
     ...batchOperations(state),
     ...transactionOperations(state),
+    ...partiqlOperations(state),
     dispose() {
       purger.dispose();
     },
