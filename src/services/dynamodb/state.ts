@@ -9,6 +9,7 @@ import { ResourceNotFoundException } from '../../generated/dynamodb/errors.js';
 import type { Database } from '../../state/database.js';
 import type { RequestContext, ServiceDeps } from '../service-types.js';
 import { DynamodbStore } from './store.js';
+import { StreamStore } from './streams/store.js';
 import { parseTable, type Table } from './table-model.js';
 import type { ChangeListener } from './writes.js';
 
@@ -33,6 +34,8 @@ export function tableNotFound(name: string): ResourceNotFoundException {
 
 export class DynamodbState {
   readonly store: DynamodbStore;
+  /** Streams, their records and TTL's expiry index (streams/store.ts). */
+  readonly streams: StreamStore;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly db: Database;
@@ -42,6 +45,7 @@ export class DynamodbState {
   constructor(deps: ServiceDeps) {
     this.db = deps.db;
     this.store = new DynamodbStore(deps.db);
+    this.streams = new StreamStore(deps.db);
     this.clock = deps.clock;
     this.logger = deps.logger;
   }

@@ -17,6 +17,7 @@ import type * as T from '../../generated/dynamodb/types.js';
 import type { RequestContext } from '../service-types.js';
 import type { Purger } from './purger.js';
 import { type DynamodbState, locateTable } from './state.js';
+import { closeStreams, openStream } from './streams/lifecycle.js';
 import { checkCreateTable, checkGlobalIndex, checkThroughputBounds, checkUpdateTable } from './table-checks.js';
 import {
   describeTable,
@@ -27,6 +28,7 @@ import {
   type Table,
   type TableDefinition,
 } from './table-model.js';
+import { backfillExpiries } from './ttl.js';
 import { backfillIndex } from './writes.js';
 
 const invalid = 'One or more parameter values were invalid: ';
@@ -247,16 +249,23 @@ function applyBilling(state: DynamodbState, definition: TableDefinition, input: 
   }
 }
 
-function applyStream(state: DynamodbState, definition: TableDefinition, stream: T.StreamSpecification): void {
+function applyStream(
+  state: DynamodbState,
+  table: Table,
+  definition: TableDefinition,
+  stream: T.StreamSpecification,
+): void {
   if (stream.StreamEnabled) {
     if (definition.StreamSpecification?.StreamEnabled) {
       throw new ValidationException(`Table already has an enabled stream`);
     }
     definition.StreamSpecification = { StreamEnabled: true, StreamViewType: stream.StreamViewType };
-    definition.LatestStreamLabel = streamLabel(state.now());
+    const keys = { ...table, keySchema: definition.KeySchema };
+    definition.LatestStreamLabel = openStream(state, keys, stream.StreamViewType, streamLabel(state.now()));
   } else {
     // The label stays: AWS keeps LatestStreamArn after a stream is disabled.
     definition.StreamSpecification = undefined;
+    closeStreams(state, table.id);
   }
 }
 
@@ -312,6 +321,11 @@ export function tableOperations(state: DynamodbState, purger: Purger) {
         if (index.OnDemandThroughput) stored.OnDemandThroughput = index.OnDemandThroughput;
         definition.GlobalSecondaryIndexes.push(stored);
       }
+      if (definition.StreamSpecification?.StreamEnabled && definition.LatestStreamLabel) {
+        const keys = { id, account, region, name, keySchema: definition.KeySchema };
+        const view = definition.StreamSpecification.StreamViewType;
+        definition.LatestStreamLabel = openStream(state, keys, view, definition.LatestStreamLabel, now);
+      }
       for (const index of input.LocalSecondaryIndexes ?? []) {
         definition.LocalSecondaryIndexes.push({
           id: state.store.insertIndex(id, index.IndexName),
@@ -338,7 +352,7 @@ export function tableOperations(state: DynamodbState, purger: Purger) {
       definition.AttributeDefinitions = mergedDefinitions(definition.AttributeDefinitions, input.AttributeDefinitions);
       applyBilling(state, definition, input);
       const changes = applyIndexUpdates(state, table, definition, input);
-      if (input.StreamSpecification) applyStream(state, definition, input.StreamSpecification);
+      if (input.StreamSpecification) applyStream(state, table, definition, input.StreamSpecification);
       if (input.DeletionProtectionEnabled !== undefined)
         definition.DeletionProtectionEnabled = input.DeletionProtectionEnabled;
       if (input.TableClass) definition.TableClass = input.TableClass;
@@ -368,6 +382,7 @@ export function tableOperations(state: DynamodbState, purger: Purger) {
         );
       }
       const description = describe(state, table, 'delete');
+      closeStreams(state, table.id);
       state.store.deleteTable(
         table.row,
         table.indexes.map((index) => index.id),
@@ -417,6 +432,7 @@ export function tableOperations(state: DynamodbState, purger: Purger) {
         TimeToLive: { AttributeName: wanted.AttributeName, Enabled: wanted.Enabled },
       };
       state.store.updateDefinition(table.row, JSON.stringify(definition));
+      if (wanted.Enabled) backfillExpiries(state, reloadTable(state, table));
       return { TimeToLiveSpecification: wanted };
     },
 

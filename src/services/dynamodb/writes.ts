@@ -24,11 +24,15 @@ export interface StoredItem {
 /** One change of one item, as Streams will want it. */
 export interface ItemChange {
   table: Table;
+  /** Where the item sits (TTL's expiry index names it so). */
+  key: StoredKey;
   keys: Item;
   oldImage: Item | undefined;
   newImage: Item | undefined;
   /** The new image's size in bytes (0 for a delete). */
   size: number;
+  /** The service that made the change, when no caller did (TTL: `dynamodb.amazonaws.com`). */
+  principal?: string;
 }
 
 /** A listener of every item change (Streams, later); it runs inside the write's transaction. */
@@ -56,7 +60,8 @@ function sameKey(a: IndexKey, b: IndexKey): boolean {
 
 /**
  * Replaces (or, with `next` undefined, deletes) the item at `key`, whose current content is
- * `old`. Returns the write capacity it consumed.
+ * `old`. Returns the write capacity it consumed. `principal` names the service making the change
+ * when it is not a request's (TTL).
  */
 export function writeItem(
   state: DynamodbState,
@@ -64,6 +69,7 @@ export function writeItem(
   key: StoredKey,
   old: StoredItem | undefined,
   next: { item: Item; size: number } | undefined,
+  principal?: string,
 ): CapacityTally {
   const store = state.store;
   const tally = new CapacityTally();
@@ -97,11 +103,13 @@ export function writeItem(
   if (listeners.length > 0) {
     const change: ItemChange = {
       table,
+      key,
       keys: keyAttributes(table, (next ?? old)?.item ?? {}),
       oldImage: old?.item,
       newImage: next?.item,
       size: next?.size ?? 0,
     };
+    if (principal !== undefined) change.principal = principal;
     for (const listener of listeners) listener(change);
   }
   return tally;
