@@ -415,6 +415,38 @@ describe('PartiQL', () => {
       assert.deepEqual(out.Items, [{ id: 'd1', n: 7 }]);
     });
 
+    test('comparison, NOT, IN and BETWEEN forms filter as PartiQL defines them', async () => {
+      await seedEvents();
+      const cases: [string, string[]][] = [
+        [`pk = 'a' AND tag <> 't1'`, ['a2', 'a3', 'a4', 'a5']],
+        [`pk = 'a' AND tag != 't1' AND n < 3`, ['a2']],
+        [`pk = 'a' AND n NOT IN [1, 2, 3]`, ['a4', 'a5']],
+        [`pk = 'a' AND NOT n BETWEEN 2 AND 4`, ['a1', 'a5']],
+        [`pk = 'a' AND n NOT BETWEEN 2 AND 4`, ['a1', 'a5']],
+        [`pk = 'b' AND n IN (1, 5)`, ['b1', 'b5']],
+        [`pk = 'b' AND n = 5e0`, ['b5']],
+        [`pk = 'b' AND n > -1 AND n < 2`, ['b1']],
+        [`(pk = 'a' OR pk = 'b') AND n = 3`, ['a3', 'b3']],
+        [`n = 4 AND begins_with(tag, 't')`, ['a4', 'b4']],
+        [`"pk" = 'a' AND "n" >= 5`, ['a5']],
+      ];
+      for (const [where, expected] of cases) {
+        const { items } = await all(`SELECT pk, n FROM "events" WHERE ${where}`);
+        assert.deepEqual(items.map((i) => `${i.pk?.S}${i.n?.N}`).sort(), expected, where);
+      }
+      await assertDynamoError(
+        run(`SELECT * FROM "events" WHERE pk = 'a' AND n = 1 + 1`),
+        'ValidationException',
+        'Unsupported operator in Condition Expression. Operator: +',
+      );
+    });
+
+    test('quotes inside strings and names are doubled', async () => {
+      await run(`INSERT INTO "users" VALUE {'id': 'it''s', 'say "hi"': 'yes'}`);
+      const out = await run(`SELECT "say ""hi""" FROM "users" WHERE id = 'it''s'`);
+      assert.deepEqual(out.Items, [{ 'say "hi"': S('yes') }]);
+    });
+
     test('keywords are case-insensitive; comments and a final semicolon are allowed', async () => {
       await run(`insert into users value {'id': 'u1'}`);
       const out = await run(`select * /* all */ from "users" -- the table\n where id = 'u1';`);
