@@ -58,6 +58,8 @@ export class Nimbus {
   readonly credentials: CredentialStore;
   readonly resolver: ServiceResolver;
   readonly services: readonly ServiceDefinition[] = serviceRegistry;
+  /** The address the server listens on (`http://127.0.0.1:4566`), once it does. */
+  endpoint = 'http://localhost:4566';
   readonly #byModel = new Map<string, ServiceDefinition>();
   readonly #models = new Map<string, Promise<ServiceModel>>();
   /** Models and services that have finished loading, so that the hot path need not await them. */
@@ -178,6 +180,7 @@ export class Nimbus {
       clock: this.clock,
       credentials: this.credentials,
       logger: this.logger,
+      endpoint: () => this.endpoint,
       provider: async (name) => {
         const definition = this.services.find((service) => service.name === name);
         if (!definition) throw new Error(`no service named ${name}`);

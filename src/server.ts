@@ -51,6 +51,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   const port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  nimbus.endpoint = `http://${shownHost}:${port}`;
   let stopping: Promise<void> | undefined;
   return {
     nimbus,

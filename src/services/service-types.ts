@@ -91,6 +91,11 @@ export interface ServiceDeps {
   credentials: CredentialStore;
   logger: Logger;
   /**
+   * Nimbus's own address (`http://127.0.0.1:4566`), for links a service hands out outside any
+   * request (an SNS envelope published for S3); in a request, `ctx.endpoint` is the one the client used.
+   */
+  endpoint(): string;
+  /**
    * Another service's provider, for in-process calls between services (STS asks IAM for a
    * role). The caller narrows it to the interface that service exports for the purpose.
    */

@@ -1,8 +1,9 @@
 /**
- * Event notifications: a bucket's NotificationConfiguration names queues (and, once those
- * services exist, topics and functions) for event types with prefix/suffix filters; each
- * matching object event becomes the S3 event message AWS sends, delivered in-process to SQS
- * after the request's commit (S3 delivers at least once, asynchronously, as AWS does).
+ * Event notifications: a bucket's NotificationConfiguration names queues, topics and functions
+ * for event types with prefix/suffix filters; each matching object event becomes the S3 event
+ * message AWS sends, delivered in-process to SQS, SNS (Subject "Amazon S3 Notification") or
+ * Lambda (an asynchronous invocation) after the request's commit (S3 delivers at least once,
+ * asynchronously, as AWS does).
  * Event shape: https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html
  */
 import type * as T from '../../generated/s3/types.js';
@@ -26,6 +27,17 @@ interface Destination {
   filter: Array<{ Name: string; Value: string }>;
 }
 
+interface SnsPublisher {
+  topicExists(topicArn: string): boolean;
+  publishFromService(topicArn: string, message: string, subject?: string): boolean;
+  ready(): Promise<void>;
+}
+
+interface LambdaInvoker {
+  invokeAsync?(functionArn: string, payload: string): Promise<void>;
+  getFunction?(ctx: RequestContext, input: { FunctionName: string }): unknown;
+}
+
 interface SqsSender {
   sendMessage(ctx: RequestContext, input: { QueueUrl: string; MessageBody: string }): unknown;
   getQueueUrl?(ctx: RequestContext, input: { QueueName: string; QueueOwnerAWSAccountId?: string }): unknown;
@@ -47,8 +59,29 @@ function destinationsOf(config: T.NotificationConfiguration | undefined): Destin
       filter: filterOf(queue.Filter),
     });
   }
+  for (const topic of config.TopicConfigurations ?? []) {
+    out.push({
+      kind: 'topic',
+      arn: topic.TopicArn,
+      id: topic.Id ?? '',
+      events: topic.Events as string[],
+      filter: filterOf(topic.Filter),
+    });
+  }
+  for (const fn of config.LambdaFunctionConfigurations ?? []) {
+    out.push({
+      kind: 'function',
+      arn: fn.LambdaFunctionArn,
+      id: fn.Id ?? '',
+      events: fn.Events as string[],
+      filter: filterOf(fn.Filter),
+    });
+  }
   return out;
 }
+
+const topicArnPattern = /^arn:aws[\w-]*:sns:([a-z0-9-]+):(\d{12}):([\w-]+)$/;
+const functionArnPattern = /^arn:aws[\w-]*:lambda:([a-z0-9-]+):(\d{12}):function:([\w-]+)(:[\w$-]+)?$/;
 
 function matchesEvent(patterns: readonly string[], eventName: string): boolean {
   const full = `s3:${eventName}`;
@@ -136,40 +169,78 @@ export function testEvent(
     RequestId: ctx.requestId,
     HostId: ctx.requestId,
   });
-  for (const destination of destinationsOf(config)) deliver(state, destination, message);
+  // Queues and topics get the test event; functions do not (AWS invokes them only for object events).
+  for (const destination of destinationsOf(config)) {
+    if (destination.kind !== 'function') deliver(state, destination, message);
+  }
 }
 
 /** Checks that each destination of a configuration exists (as AWS validates them), asking SQS in-process. */
 export async function checkDestinations(state: S3State, config: T.NotificationConfiguration): Promise<void> {
-  const missing: string[] = [];
+  const missing: Array<{ arn: string; reason: string }> = [];
   for (const destination of destinationsOf(config)) {
+    if (destination.kind === 'topic') {
+      const match = topicArnPattern.exec(destination.arn);
+      const sns = match ? ((await state.deps.provider('sns')) as unknown as SnsPublisher) : undefined;
+      if (!sns?.topicExists(destination.arn)) {
+        missing.push({ arn: destination.arn, reason: 'The destination topic does not exist' });
+      }
+      continue;
+    }
+    if (destination.kind === 'function') {
+      const lambda = await lambdaProvider(state);
+      const match = functionArnPattern.exec(destination.arn);
+      let exists = false;
+      if (match && lambda?.getFunction) {
+        try {
+          await lambda.getFunction(
+            serviceContext({ region: match[1] as string, account: match[2] as string }, 'lambda'),
+            { FunctionName: destination.arn },
+          );
+          exists = true;
+        } catch {
+          exists = false;
+        }
+      }
+      if (!exists) missing.push({ arn: destination.arn, reason: 'The destination Lambda does not exist' });
+      continue;
+    }
     const queue = parseQueueArn(destination.arn);
     if (!queue) {
-      missing.push(destination.arn);
+      missing.push({ arn: destination.arn, reason: 'The destination queue does not exist' });
       continue;
     }
     const sqs = (await state.deps.provider('sqs')) as SqsSender;
     try {
       await sqs.getQueueUrl?.(serviceContext(queue), { QueueName: queue.name, QueueOwnerAWSAccountId: queue.account });
     } catch {
-      missing.push(destination.arn);
+      missing.push({ arn: destination.arn, reason: 'The destination queue does not exist' });
     }
   }
   if (missing.length === 0) return;
   const error = invalidArgument('Unable to validate the following destination configurations');
-  missing.forEach((arn, index) => {
-    error.members[`ArgumentName${index + 1}`] = arn;
-    error.members[`ArgumentValue${index + 1}`] = 'The destination queue does not exist';
+  missing.forEach((entry, index) => {
+    error.members[`ArgumentName${index + 1}`] = entry.arn;
+    error.members[`ArgumentValue${index + 1}`] = entry.reason;
   });
   throw error;
 }
 
-/** The context of a call S3 makes to SQS on its own behalf. */
-function serviceContext(queue: { account: string; region: string }): RequestContext {
+/** Lambda's provider, or undefined while Nimbus has none. */
+async function lambdaProvider(state: S3State): Promise<LambdaInvoker | undefined> {
+  try {
+    return (await state.deps.provider('lambda')) as unknown as LambdaInvoker;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The context of a call S3 makes to another service on its own behalf. */
+function serviceContext(queue: { account: string; region: string }, service = 'sqs'): RequestContext {
   return {
     requestId: '',
-    service: 'sqs',
-    operation: 'SendMessage',
+    service,
+    operation: service === 'sqs' ? 'SendMessage' : 'GetFunction',
     account: queue.account,
     region: queue.region,
     partition: 'aws',
@@ -191,7 +262,7 @@ function parseQueueArn(arn: string): { region: string; account: string; name: st
 }
 
 function deliver(state: S3State, destination: Destination, body: string): void {
-  if (destination.kind !== 'queue' || !parseQueueArn(destination.arn)) return;
+  if (destination.kind === 'queue' && !parseQueueArn(destination.arn)) return;
   state.store.queueEvent(destination.arn, body);
   state.events?.schedule();
 }
@@ -206,6 +277,8 @@ export class EventDelivery {
   #scheduled = false;
   #disposed = false;
   #sqs: SqsSender | undefined;
+  #sns: SnsPublisher | undefined;
+  #lambda: LambdaInvoker | undefined;
 
   constructor(state: S3State) {
     this.#state = state;
@@ -229,19 +302,38 @@ export class EventDelivery {
     const batch = 100;
     let events = state.store.pendingEvents(batch);
     if (events.length > 0) {
-      const sqs = (await state.deps.provider('sqs')) as SqsSender;
-      this.#sqs = sqs;
+      this.#sqs ??= (await state.deps.provider('sqs')) as SqsSender;
+      if (!this.#sns && events.some((event) => topicArnPattern.test(event.destination))) {
+        const sns = (await state.deps.provider('sns')) as unknown as SnsPublisher;
+        await sns.ready();
+        this.#sns = sns;
+      }
+      if (!this.#lambda && events.some((event) => functionArnPattern.test(event.destination))) {
+        this.#lambda = await lambdaProvider(state);
+      }
       events = state.store.pendingEvents(batch);
     }
     this.#scheduled = false;
     const sqs = this.#sqs;
     if (this.#disposed || !sqs) return;
     for (const event of events) {
+      if (functionArnPattern.test(event.destination)) {
+        await this.#invoke(event);
+        continue;
+      }
       const queue = parseQueueArn(event.destination);
+      const sns = topicArnPattern.test(event.destination) ? this.#sns : undefined;
       state.deps.db.request(() => {
         state.store.deleteEvent(event.id);
-        if (!queue) return;
         try {
+          if (sns) {
+            // "Amazon S3 Notification" is the Subject AWS gives S3's events on SNS.
+            state.deps.db.transaction(() =>
+              sns.publishFromService(event.destination, event.body, 'Amazon S3 Notification'),
+            );
+            return;
+          }
+          if (!queue) return;
           state.deps.db.transaction(() =>
             sqs.sendMessage(serviceContext(queue), {
               QueueUrl: `http://sqs.${queue.region}.localhost/${queue.account}/${queue.name}`,
@@ -254,5 +346,17 @@ export class EventDelivery {
       });
     }
     if (events.length === batch) this.schedule();
+  }
+
+  /** A function's event: invoked asynchronously first, forgotten after, so a crash repeats it rather than loses it. */
+  async #invoke(event: { id: number; destination: string; body: string }): Promise<void> {
+    const state = this.#state;
+    try {
+      if (!this.#lambda?.invokeAsync) throw new Error('Lambda is not available');
+      await this.#lambda.invokeAsync(event.destination, event.body);
+    } catch (error) {
+      state.logger.warn(`s3: dropped an event for ${event.destination}: ${(error as Error).message}`);
+    }
+    state.deps.db.request(() => state.store.deleteEvent(event.id));
   }
 }

@@ -9,6 +9,7 @@ import { type SnsOperations, snsOperations } from '../../generated/sns/operation
 import type { Migration } from '../../state/database.js';
 import type { ControlRequest, Provider, RequestContext, ServiceControl, ServiceDeps } from '../service-types.js';
 import { Fanout } from './delivery.js';
+import { fromServicesOperations } from './from-services.js';
 import { HttpDelivery } from './http-delivery.js';
 import { inspect } from './inspection.js';
 import { platformOperations, smsOperations } from './platform.js';
@@ -54,6 +55,7 @@ export function createProvider(deps: ServiceDeps): Provider {
     ...publishOperations(state, fanout),
     ...platformOperations(state),
     ...smsOperations(state),
+    ...fromServicesOperations(state, fanout),
     control: (request: ControlRequest) => inspect(state, request),
     dispose() {
       http.dispose();
