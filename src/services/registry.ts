@@ -4,10 +4,11 @@
  */
 import { dynamodb } from './dynamodb/index.js';
 import { iam } from './iam/index.js';
+import { logs } from './logs/index.js';
 import { s3 } from './s3/index.js';
 import type { ServiceDefinition } from './service-types.js';
 import { sns } from './sns/index.js';
 import { sqs } from './sqs/index.js';
 import { sts } from './sts/index.js';
 
-export const serviceRegistry: readonly ServiceDefinition[] = [dynamodb, iam, s3, sns, sqs, sts];
+export const serviceRegistry: readonly ServiceDefinition[] = [dynamodb, iam, logs, s3, sns, sqs, sts];
