@@ -185,7 +185,7 @@ function emitRates(
     floor: results.get('floor')?.rps,
     dynalite_rps: peer.rps,
     vs_dynalite: round(ours.ratio / peer.ratio),
-    goal: '>= 2x dynalite and >= 0.4 of floor',
+    goal: '>= 3x dynalite and >= 0.4 of floor',
     errors: ours.errors + peer.errors,
   });
 }

@@ -18,7 +18,7 @@
  *   expiration time older than five years are not deleted", howitworks-ttl.html), nor is anything
  *   but a scalar Number.
  */
-import type { ClockTimer } from '../../core/clock.js';
+import { PeriodicSweep } from '../../core/periodic-sweep.js';
 import { decodeItem, type Item } from './item-codec.js';
 import type { DynamodbState } from './state.js';
 import type { StoredKey } from './store.js';
@@ -96,40 +96,13 @@ export function sweepExpired(state: DynamodbState): boolean {
 }
 
 /** Runs the sweep every minute of Nimbus time, each step in a transaction of its own. */
-export class TtlSweeper {
-  readonly #state: DynamodbState;
-  #timer: ClockTimer | undefined;
-  #more: NodeJS.Immediate | undefined;
-  #disposed = false;
-
+export class TtlSweeper extends PeriodicSweep {
   constructor(state: DynamodbState) {
-    this.#state = state;
-    this.#arm();
-  }
-
-  #arm(): void {
-    if (this.#disposed) return;
-    this.#timer = this.#state.clock.schedule(this.#state.now() + sweepEveryMs, () => this.#run());
-  }
-
-  #run(): void {
-    this.#timer = undefined;
-    this.#more = undefined;
-    if (this.#disposed) return;
-    let more = false;
-    try {
-      more = this.#state.db.transaction(() => sweepExpired(this.#state));
-    } catch (error) {
-      this.#state.logger.warn(`dynamodb: the TTL sweep failed: ${error}`);
-    }
-    // A large backlog goes a step per turn, letting requests in between.
-    if (more) this.#more = setImmediate(() => this.#run());
-    else this.#arm();
-  }
-
-  dispose(): void {
-    this.#disposed = true;
-    this.#timer?.cancel();
-    if (this.#more) clearImmediate(this.#more);
+    super(
+      state.clock,
+      sweepEveryMs,
+      () => state.db.transaction(() => sweepExpired(state)),
+      (error) => state.logger.warn(`dynamodb: the TTL sweep failed: ${error}`),
+    );
   }
 }

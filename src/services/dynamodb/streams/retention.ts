@@ -4,7 +4,7 @@
  * such records as gone (feed.ts `trimPoint`); the sweep, every minute of Nimbus time, frees
  * their rows. Each step commits on its own and deletes a bounded number of rows.
  */
-import type { ClockTimer } from '../../../core/clock.js';
+import { PeriodicSweep } from '../../../core/periodic-sweep.js';
 import type { DynamodbState } from '../state.js';
 import { retentionMs } from './feed.js';
 
@@ -23,39 +23,14 @@ export function trimStreams(state: DynamodbState): boolean {
   return more;
 }
 
-export class StreamTrimmer {
-  readonly #state: DynamodbState;
-  #timer: ClockTimer | undefined;
-  #more: NodeJS.Immediate | undefined;
-  #disposed = false;
-
+/** Trims every minute of Nimbus time, a step per turn while a backlog lasts. */
+export class StreamTrimmer extends PeriodicSweep {
   constructor(state: DynamodbState) {
-    this.#state = state;
-    this.#arm();
-  }
-
-  #arm(): void {
-    if (this.#disposed) return;
-    this.#timer = this.#state.clock.schedule(this.#state.now() + sweepEveryMs, () => this.#run());
-  }
-
-  #run(): void {
-    this.#timer = undefined;
-    this.#more = undefined;
-    if (this.#disposed) return;
-    let more = false;
-    try {
-      more = this.#state.db.transaction(() => trimStreams(this.#state));
-    } catch (error) {
-      this.#state.logger.warn(`dynamodb: trimming stream records failed: ${error}`);
-    }
-    if (more) this.#more = setImmediate(() => this.#run());
-    else this.#arm();
-  }
-
-  dispose(): void {
-    this.#disposed = true;
-    this.#timer?.cancel();
-    if (this.#more) clearImmediate(this.#more);
+    super(
+      state.clock,
+      sweepEveryMs,
+      () => state.db.transaction(() => trimStreams(state)),
+      (error) => state.logger.warn(`dynamodb: trimming stream records failed: ${error}`),
+    );
   }
 }
