@@ -233,7 +233,9 @@ export function subscriptionOperations(state: SnsState) {
       // ARN is "Invalid parameter: Topic"; a malformed token "Invalid token"; an unknown one
       // "Invalid parameter: Token".
       const parts = input.TopicArn.split(':');
-      if (parts.length < 6 || parts[0] !== 'arn' || parts[2] !== 'sns' || parts[3] !== ctx.region) {
+      // The SubscribeURL is opened unsigned (a browser, curl): its region is the topic's own.
+      const region = ctx.caller.accessKeyId ? ctx.region : parts[3];
+      if (parts.length < 6 || parts[0] !== 'arn' || parts[2] !== 'sns' || parts[3] !== region) {
         throw invalidParameter('Topic');
       }
       if (!state.topic(input.TopicArn)) throw invalidParameter('Token');
@@ -252,7 +254,8 @@ export function subscriptionOperations(state: SnsState) {
     },
 
     unsubscribe(ctx, input) {
-      checkArn('SubscriptionArn', input.SubscriptionArn, ctx.region);
+      // The UnsubscribeURL is opened unsigned: any region's subscription may be named.
+      checkArn('SubscriptionArn', input.SubscriptionArn, ctx.caller.accessKeyId ? ctx.region : undefined);
       const row = state.store.subscription(input.SubscriptionArn);
       // Unsubscribing twice, or from nothing, succeeds (test_unsubscribe_idempotency).
       if (!row) return;

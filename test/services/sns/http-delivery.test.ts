@@ -152,6 +152,25 @@ describe('SNS HTTP subscriptions', () => {
     assert.equal(JSON.parse(received[1]?.body as string).Type, 'UnsubscribeConfirmation');
   });
 
+  test('confirms and unsubscribes through the unsigned links for a topic of another region', async () => {
+    const west = snsFor(cloud, 'eu-west-1');
+    const westTopic = await createTopic(west, 'web-west');
+    const { SubscriptionArn } = await west.send(
+      new SubscribeCommand({ TopicArn: westTopic, Protocol: 'http', Endpoint: url, ReturnSubscriptionArn: true }),
+    );
+    const [confirmation] = await endpoint.waitFor(1);
+    assert.equal((await fetch(JSON.parse(confirmation?.body as string).SubscribeURL)).status, 200);
+    await west.send(new PublishCommand({ TopicArn: westTopic, Message: 'west' }));
+    const [, notification] = await endpoint.waitFor(2);
+    const unsubscribe = await fetch(JSON.parse(notification?.body as string).UnsubscribeURL);
+    assert.equal(unsubscribe.status, 200);
+    await assertSnsError(west.send(new GetSubscriptionAttributesCommand({ SubscriptionArn })), {
+      code: 'NotFound',
+      status: 404,
+      message: 'Subscription does not exist',
+    });
+  });
+
   test('refuses a token it never gave, and a malformed one', async () => {
     await assertSnsError(
       sns.send(new ConfirmSubscriptionCommand({ TopicArn: topicArn, Token: 'ab'.repeat(64) })),
