@@ -4,6 +4,7 @@
  */
 import { dynamodb } from './dynamodb/index.js';
 import { iam } from './iam/index.js';
+import { lambda } from './lambda/index.js';
 import { logs } from './logs/index.js';
 import { s3 } from './s3/index.js';
 import type { ServiceDefinition } from './service-types.js';
@@ -11,4 +12,4 @@ import { sns } from './sns/index.js';
 import { sqs } from './sqs/index.js';
 import { sts } from './sts/index.js';
 
-export const serviceRegistry: readonly ServiceDefinition[] = [dynamodb, iam, logs, s3, sns, sqs, sts];
+export const serviceRegistry: readonly ServiceDefinition[] = [dynamodb, iam, lambda, logs, s3, sns, sqs, sts];

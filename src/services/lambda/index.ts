@@ -1,0 +1,23 @@
+import type { ServiceDefinition } from '../service-types.js';
+
+/**
+ * AWS Lambda (rest-json). Functions run as local processes behind a Runtime API server of
+ * their own; no Docker. The path prefixes find unsigned requests; `/_nimbus/lambda` serves the
+ * deployment packages GetFunction links to.
+ */
+export const lambda: ServiceDefinition = {
+  name: 'lambda',
+  models: ['lambda'],
+  hints: {
+    hosts: [/^lambda(\.[a-z0-9-]+)?\.localhost$/],
+    pathPrefixes: [
+      '/2015-03-31/functions',
+      '/2017-10-31/functions',
+      '/2019-09-30/functions',
+      '/2017-03-31/tags',
+      '/2016-08-19/account-settings',
+    ],
+    controlPaths: ['/_nimbus/lambda'],
+  },
+  load: () => import('./provider.js'),
+};

@@ -1,0 +1,151 @@
+/**
+ * Warm execution environments, per function: an invocation takes an idle environment of the
+ * function's current generation, else starts another while the function has fewer than its
+ * concurrency limit, else waits for one to come free. Reserved concurrency is that limit, and
+ * a synchronous invocation beyond it is throttled as AWS throttles it (TooManyRequestsException,
+ * test_lambda_concurrency_block); without one, `maxEnvironments` bounds the processes a function
+ * may run at once on this machine, and invocations beyond it wait (AWS would scale further).
+ * An environment of an older generation (the code or configuration changed) is retired once it
+ * is idle; an idle one is stopped after `idleMs` of real time.
+ */
+
+import type { ExecutionEnvironment, Invocation, InvocationResult } from './environments.js';
+import { functionNotFound, rateExceeded } from './errors.js';
+import { functionArn, latest } from './names.js';
+import type { StoredFunction } from './store.js';
+
+export interface PoolOptions {
+  /** Creates, listens and spawns an environment for the function. */
+  start(fn: StoredFunction, onDead: (env: ExecutionEnvironment) => void): Promise<ExecutionEnvironment>;
+  maxEnvironments: number;
+  idleMs: number;
+}
+
+interface FunctionEnvironments {
+  all: Set<ExecutionEnvironment>;
+  idle: ExecutionEnvironment[];
+  idleTimers: Map<ExecutionEnvironment, NodeJS.Timeout>;
+  waiters: Array<() => void>;
+  /** Environments being started, counted against the limit before they exist. */
+  starting: number;
+  /** The function was deleted: busy environments stop when their invocation ends. */
+  closed: boolean;
+}
+
+export function functionKey(account: string, region: string, name: string): string {
+  return `${account}\n${region}\n${name}`;
+}
+
+export class EnvironmentPool {
+  readonly #options: PoolOptions;
+  readonly #groups = new Map<string, FunctionEnvironments>();
+
+  constructor(options: PoolOptions) {
+    this.#options = options;
+  }
+
+  /**
+   * Runs one invocation. `throttle` (synchronous callers) throws TooManyRequestsException when
+   * the reserved concurrency is used up; otherwise the invocation waits for a free environment.
+   */
+  async run(fn: StoredFunction, invocation: Invocation, throttle: boolean): Promise<InvocationResult> {
+    const group = this.#group(fn);
+    for (;;) {
+      if (group.closed) throw functionNotFound(functionArn(fn.account, fn.region, fn.name, latest));
+      this.#retireStale(group, fn.generation);
+      let env = group.idle.pop();
+      if (env) {
+        clearTimeout(group.idleTimers.get(env));
+        group.idleTimers.delete(env);
+        if (env.dead) continue;
+      } else {
+        const limit = fn.reservedConcurrency ?? this.#options.maxEnvironments;
+        const current =
+          group.starting + [...group.all].filter((each) => each.generation === fn.generation && !each.dead).length;
+        if (current >= limit || limit === 0) {
+          if (throttle && fn.reservedConcurrency !== undefined) throw rateExceeded();
+          await new Promise<void>((resolve) => group.waiters.push(resolve));
+          continue;
+        }
+        group.starting++;
+        try {
+          env = await this.#options.start(fn, (dead) => this.#forget(group, dead));
+        } finally {
+          group.starting--;
+        }
+        group.all.add(env);
+      }
+      try {
+        return await env.invoke(invocation);
+      } finally {
+        this.#release(group, env, fn.generation);
+      }
+    }
+  }
+
+  /** Stops every environment of a deleted function (busy ones once their invocation ends). */
+  stopFunction(account: string, region: string, name: string): void {
+    const key = functionKey(account, region, name);
+    const group = this.#groups.get(key);
+    if (!group) return;
+    group.closed = true;
+    this.#groups.delete(key);
+    for (const env of [...group.idle]) env.kill();
+    for (const wake of group.waiters.splice(0)) wake();
+  }
+
+  /** Stops a function's idle environments: its code or configuration changed. */
+  retireIdle(account: string, region: string, name: string): void {
+    const group = this.#groups.get(functionKey(account, region, name));
+    for (const env of [...(group?.idle ?? [])]) env.kill();
+  }
+
+  /** How many environments a function has (warm or busy). */
+  count(account: string, region: string, name: string): number {
+    return this.#groups.get(functionKey(account, region, name))?.all.size ?? 0;
+  }
+
+  stopAll(): void {
+    for (const group of this.#groups.values()) {
+      for (const timer of group.idleTimers.values()) clearTimeout(timer);
+      for (const env of group.all) env.kill();
+      for (const wake of group.waiters.splice(0)) wake();
+    }
+    this.#groups.clear();
+  }
+
+  #group(fn: StoredFunction): FunctionEnvironments {
+    const key = functionKey(fn.account, fn.region, fn.name);
+    let group = this.#groups.get(key);
+    if (!group) {
+      group = { all: new Set(), idle: [], idleTimers: new Map(), waiters: [], starting: 0, closed: false };
+      this.#groups.set(key, group);
+    }
+    return group;
+  }
+
+  #retireStale(group: FunctionEnvironments, generation: number): void {
+    for (const env of [...group.idle]) if (env.generation !== generation) env.kill();
+  }
+
+  #release(group: FunctionEnvironments, env: ExecutionEnvironment, generation: number): void {
+    if (env.dead || env.generation !== generation || group.closed) {
+      env.kill();
+      this.#forget(group, env);
+      return;
+    }
+    group.idle.push(env);
+    const timer = setTimeout(() => env.kill(), this.#options.idleMs);
+    timer.unref();
+    group.idleTimers.set(env, timer);
+    group.waiters.shift()?.();
+  }
+
+  #forget(group: FunctionEnvironments, env: ExecutionEnvironment): void {
+    const index = group.idle.indexOf(env);
+    if (index >= 0) group.idle.splice(index, 1);
+    clearTimeout(group.idleTimers.get(env));
+    group.idleTimers.delete(env);
+    if (group.all.delete(env)) group.waiters.shift()?.();
+  }
+}

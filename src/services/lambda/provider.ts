@@ -1,0 +1,46 @@
+/**
+ * AWS Lambda. https://docs.aws.amazon.com/lambda/latest/api/welcome.html
+ *
+ * The operations live with their resources (functions.ts, invoke.ts, settings.ts), each a table
+ * checked against the generated interface; from-services.ts is what other services call.
+ * Operations not here answer 501 (versions, aliases, permissions, layers, event source
+ * mappings, function URLs, ...).
+ */
+import { type LambdaOperations, lambdaOperations } from '../../generated/lambda/operations.js';
+import type { Migration } from '../../state/database.js';
+import type { ControlRequest, Provider, RequestContext, ServiceControl, ServiceDeps } from '../service-types.js';
+import { fromServicesOperations, type LambdaFromServices } from './from-services.js';
+import { functionOperations } from './functions.js';
+import { inspect } from './inspection.js';
+import { EventQueue, invokeOperations } from './invoke.js';
+import { settingOperations } from './settings.js';
+import { LambdaState } from './state.js';
+import { lambdaMigrations } from './store.js';
+
+export const operations = lambdaOperations;
+export const migrations: Migration[] = lambdaMigrations;
+export const readOnlyOperations: ReadonlySet<string> = new Set([
+  'GetFunction',
+  'GetFunctionConfiguration',
+  'ListFunctions',
+  'GetFunctionConcurrency',
+  'ListTags',
+]);
+
+export function createProvider(deps: ServiceDeps): Provider {
+  const state = new LambdaState(deps);
+  const events = new EventQueue(state);
+  const provider = {
+    ...functionOperations(state),
+    ...invokeOperations(state, events),
+    ...settingOperations(state),
+    ...fromServicesOperations(state, events),
+    control: (request: ControlRequest) => inspect(state, request),
+    dispose() {
+      events.stop();
+      state.dispose();
+    },
+  } satisfies Partial<LambdaOperations<RequestContext>> & ServiceControl & { dispose(): void };
+  const forServices: LambdaFromServices = provider;
+  return forServices as typeof provider;
+}

@@ -1,0 +1,133 @@
+/**
+ * The Lambda Runtime API (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html), as
+ * one execution environment sees it: a node:http server of its own on 127.0.0.1 and a port the
+ * system picks, never the AWS endpoint. One server per environment, because the API names no
+ * environment: every runtime client builds its URLs from AWS_LAMBDA_RUNTIME_API alone, and some
+ * (Rust's lambda_runtime) read it as host:port only, so a path prefix would not do.
+ *
+ *   GET  /2018-06-01/runtime/invocation/next              long poll: the next event
+ *   POST /2018-06-01/runtime/invocation/{id}/response      the result
+ *   POST /2018-06-01/runtime/invocation/{id}/error         a failure (Lambda-Runtime-Function-Error-Type)
+ *   POST /2018-06-01/runtime/init/error                    a failure before the first event
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** AWS's limit on a synchronous response (test_lambda_too_large_response). */
+export const maxResponseBytes = 6291556;
+
+export interface RuntimeApiHandlers {
+  /** The runtime asks for the next event; answer `res` now or when one comes. */
+  next(res: ServerResponse): void;
+  /** A result or failure for `requestId`; false when no such invocation is running. */
+  response(requestId: string, body: Buffer): boolean;
+  error(requestId: string, body: Buffer, errorType: string | undefined): boolean;
+  /** The response was larger than AWS allows. */
+  tooLarge(requestId: string): boolean;
+  initError(body: Buffer, errorType: string | undefined): void;
+}
+
+const prefix = '/2018-06-01/runtime';
+const invocationPath = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/;
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Reads a body up to `limit` bytes; undefined when it is longer (the rest is drained). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) over = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export class RuntimeApiServer {
+  readonly #server: Server;
+  readonly #handlers: RuntimeApiHandlers;
+
+  private constructor(handlers: RuntimeApiHandlers) {
+    this.#handlers = handlers;
+    this.#server = createServer((req, res) => {
+      this.#handle(req, res).catch(() => {
+        if (!res.headersSent) reply(res, 500, { errorMessage: 'internal error', errorType: 'InternalError' });
+      });
+    });
+    // A long poll may wait for as long as the environment lives.
+    this.#server.requestTimeout = 0;
+    this.#server.headersTimeout = 0;
+    this.#server.keepAliveTimeout = 0;
+  }
+
+  static async start(handlers: RuntimeApiHandlers): Promise<RuntimeApiServer> {
+    const api = new RuntimeApiServer(handlers);
+    await new Promise<void>((resolve, reject) => {
+      api.#server.once('error', reject);
+      api.#server.listen(0, '127.0.0.1', () => resolve());
+    });
+    api.#server.unref();
+    return api;
+  }
+
+  /** `127.0.0.1:<port>`, what AWS_LAMBDA_RUNTIME_API holds. */
+  get address(): string {
+    const address = this.#server.address() as AddressInfo;
+    return `127.0.0.1:${address.port}`;
+  }
+
+  close(): void {
+    this.#server.close();
+    this.#server.closeAllConnections();
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '').split('?')[0] as string;
+    if (req.method === 'GET' && path === `${prefix}/invocation/next`) {
+      this.#handlers.next(res);
+      return;
+    }
+    if (req.method !== 'POST') {
+      reply(res, 405, { errorMessage: 'Method not allowed', errorType: 'MethodNotAllowed' });
+      return;
+    }
+    const errorType = req.headers['lambda-runtime-function-error-type'];
+    const type = Array.isArray(errorType) ? errorType[0] : errorType;
+    if (path === `${prefix}/init/error`) {
+      const body = (await readBody(req, maxResponseBytes)) ?? Buffer.from('{}');
+      this.#handlers.initError(body, type);
+      reply(res, 202, { status: 'OK' });
+      return;
+    }
+    const match = invocationPath.exec(path);
+    if (!match) {
+      reply(res, 404, { errorMessage: 'Unknown path', errorType: 'InvalidRequest' });
+      return;
+    }
+    const requestId = decodeURIComponent(match[1] as string);
+    const body = await readBody(req, maxResponseBytes);
+    let known: boolean;
+    if (body === undefined) {
+      known = this.#handlers.tooLarge(requestId);
+      if (known) {
+        reply(res, 413, {
+          errorMessage: 'Response payload size exceeded maximum allowed payload size',
+          errorType: 'RequestEntityTooLarge',
+        });
+        return;
+      }
+    } else if (match[2] === 'response') known = this.#handlers.response(requestId, body);
+    else known = this.#handlers.error(requestId, body, type);
+    if (!known) reply(res, 400, { errorMessage: 'Invalid request ID', errorType: 'InvalidRequestID' });
+    else reply(res, 202, { status: 'OK' });
+  }
+}
