@@ -69,6 +69,9 @@ const styles: Record<string, Partial<ValidationStyle>> = {
   sts: { code: 'ValidationError' },
   cloudwatch: { code: 'ValidationError' },
   apigateway: { rootPrefix: true },
+  // CloudWatch Logs answers its model's constraint failures as InvalidParameterException
+  // (logs/test_logs `test_get_log_events`: "1 validation error detected: Value '10001' at 'limit' ...").
+  logs: { code: 'InvalidParameterException' },
   sqs: { checkEnums: false, missingAsParameter: true },
   'sqs-query': { checkEnums: false, missingAsParameter: true },
   s3: {

@@ -22,6 +22,19 @@ export function streamNotFound(): ResourceNotFoundException {
   return new ResourceNotFoundException('The specified log stream does not exist.');
 }
 
+/**
+ * A group or stream name over 512 characters (test_logs_groups `test_create_log_group_invalid_name_length`:
+ * InvalidParameterException, not the model's length validation; scripts/model-patches/logs.json lifts the
+ * model's limit so that this check is the one that answers).
+ */
+export function checkNameLength(name: string): void {
+  if (name.length > 512) {
+    throw new InvalidParameterException(
+      'Invalid LogGroup or LogStream, both must have length less than or equal to 512.',
+    );
+  }
+}
+
 /** test_logs_groups `test_create_log_group_duplicate_error` (no full stop, as recorded). */
 export function groupExists(): ResourceAlreadyExistsException {
   return new ResourceAlreadyExistsException('The specified log group already exists');

@@ -14,7 +14,7 @@ import type {
   LogGroupSummary,
 } from '../../generated/logs/types.js';
 import type { RequestContext } from '../service-types.js';
-import { deletionProtected, groupExists, invalidRetention, prefixAndPattern } from './errors.js';
+import { checkNameLength, deletionProtected, groupExists, invalidRetention, prefixAndPattern } from './errors.js';
 import type { Retention } from './retention.js';
 import { type LogsState, logGroupArn, type Scope } from './state.js';
 import type { GroupRow } from './store.js';
@@ -68,6 +68,7 @@ export function createGroup(
   name: string,
   options: { tags?: Record<string, string>; kmsKeyId?: string; logGroupClass?: string; deletionProtection?: boolean },
 ): GroupRow {
+  checkNameLength(name);
   if (state.store.group(scope.account, scope.region, name)) throw groupExists();
   return state.store.insertGroup({
     account: scope.account,

@@ -8,7 +8,13 @@
  */
 import type { Clock } from '../../core/clock.js';
 import type { RequestContext, ServiceDeps } from '../service-types.js';
-import { groupNotFound, nameAndIdentifier, neitherNameNorIdentifier, streamNotFound } from './errors.js';
+import {
+  checkNameLength,
+  groupNotFound,
+  nameAndIdentifier,
+  neitherNameNorIdentifier,
+  streamNotFound,
+} from './errors.js';
 import { type GroupRow, LogsStore, type StreamRow } from './store.js';
 
 export const dayMs = 86_400_000;
@@ -44,6 +50,7 @@ export class LogsState {
 
   /** The log group of this name in the caller's account and region; ResourceNotFoundException if none. */
   group(ctx: Scope, name: string): GroupRow {
+    checkNameLength(name);
     const row = this.store.group(ctx.account, ctx.region, name);
     if (!row) throw groupNotFound();
     return row;
@@ -70,6 +77,7 @@ export class LogsState {
   }
 
   stream(group: GroupRow, name: string): StreamRow {
+    checkNameLength(name);
     const row = this.store.stream(group.id, name);
     if (!row) throw streamNotFound();
     return row;

@@ -10,7 +10,7 @@
 import type { LogsOperations } from '../../generated/logs/operations.js';
 import type { DescribeLogStreamsResponse, LogStream } from '../../generated/logs/types.js';
 import type { RequestContext } from '../service-types.js';
-import { orderByWithPrefix, streamExists } from './errors.js';
+import { checkNameLength, orderByWithPrefix, streamExists } from './errors.js';
 import { type LogsState, logGroupArn, type Scope } from './state.js';
 import type { GroupRow, StreamRow } from './store.js';
 import { isRecord, opaqueToken, parseOpaqueToken } from './tokens.js';
@@ -38,6 +38,7 @@ export function describeStream(scope: Scope, group: GroupRow, row: StreamRow): L
 
 /** Creates a stream (CreateLogStream, and the streams other services write to). */
 export function createStream(state: LogsState, group: GroupRow, name: string): StreamRow {
+  checkNameLength(name);
   if (state.store.stream(group.id, name)) throw streamExists();
   return state.store.insertStream(group.id, name, state.now());
 }

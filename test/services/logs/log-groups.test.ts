@@ -11,14 +11,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { NimbusCloud } from 'nimbus-aws';
 import { startCloud } from '../../helpers/cloud.js';
-import {
-  account,
-  assertLogsError,
-  createGroupWithStreams,
-  logsFor,
-  needsLogsValidationCode,
-  needsNameLengthQuirk,
-} from './logs-helpers.js';
+import { account, assertLogsError, createGroupWithStreams, logsFor } from './logs-helpers.js';
 
 describe('Log groups', () => {
   let cloud: NimbusCloud;
@@ -94,7 +87,7 @@ describe('Log groups', () => {
       assert.equal(logGroups?.[0]?.arn, `arn:aws:logs:eu-west-1:${account}:log-group:shared-name:*`);
     });
 
-    test('refuses a name longer than 512 characters in AWS words', { todo: needsNameLengthQuirk }, async () => {
+    test('refuses a name longer than 512 characters in AWS words', async () => {
       await assertLogsError(
         logs.send(new CreateLogGroupCommand({ logGroupName: 'x'.repeat(513) })),
         'InvalidParameterException',
@@ -233,7 +226,7 @@ describe('Log groups', () => {
       assert.deepEqual(await names({ logGroupClass: 'INFREQUENT_ACCESS' }), ['cold']);
     });
 
-    test('refuses a limit over 50', { todo: needsLogsValidationCode }, async () => {
+    test('refuses a limit over 50', async () => {
       await assertLogsError(
         logs.send(new DescribeLogGroupsCommand({ limit: 51 })),
         'InvalidParameterException',

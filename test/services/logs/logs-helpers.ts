@@ -64,21 +64,3 @@ export async function assertLogsError(
   assert.equal(failure.message, message);
   assert.equal(failure.$metadata.httpStatusCode, status);
 }
-
-/**
- * Model-level refusals AWS's Logs front end answers as InvalidParameterException (recorded:
- * test_logs_events `test_get_log_events_limit_validation`); Nimbus's validator answers
- * ValidationException until protocol/validate.ts gives logs that code. Tests that need it are
- * marked with this reason.
- */
-export const needsLogsValidationCode =
-  'needs `logs: { code: "InvalidParameterException" }` in protocol/validate.ts (not ours to change)';
-
-/**
- * AWS answers a log group or stream name over 512 characters with its own words (recorded:
- * test_logs_groups `test_create_log_group_invalid_name_length`), not the front end's list: that
- * needs the model's max length on LogGroupName and LogStreamName lifted by a patch
- * (scripts/model-patches) and the check made here, or a logs quirk in the JSON protocol.
- */
-export const needsNameLengthQuirk =
-  "needs the model's 512 limit on names moved from the front end to the provider (not ours to change)";
