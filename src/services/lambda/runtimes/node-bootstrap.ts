@@ -86,7 +86,20 @@ interface ErrorBody {
   trace: string[];
 }
 
+class LoadError extends Error {
+  constructor(
+    readonly errorType: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 function errorBody(error: unknown, type?: string): ErrorBody {
+  if (error instanceof LoadError) {
+    // The runtime's own frames say nothing about the function's code.
+    return { errorType: error.errorType, errorMessage: error.message, trace: [`${error.errorType}: ${error.message}`] };
+  }
   if (error instanceof Error) {
     return {
       errorType: type ?? error.name,
@@ -95,15 +108,6 @@ function errorBody(error: unknown, type?: string): ErrorBody {
     };
   }
   return { errorType: type ?? typeof error, errorMessage: String(error), trace: [] };
-}
-
-class LoadError extends Error {
-  constructor(
-    readonly errorType: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 function isModulePackage(file: string): boolean {
