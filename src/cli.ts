@@ -16,7 +16,7 @@ Options (each also as an environment variable):
   --ephemeral           keep all state in memory, none on disk   NIMBUS_EPHEMERAL  (off)
   --log-level <level>   debug, info, warn, error or silent       NIMBUS_LOG_LEVEL  (info)
   --region <region>     region of requests that name none        NIMBUS_REGION     (us-east-1)
-  --max-body-size <n>   largest request body read into memory    NIMBUS_MAX_BODY_SIZE (67108864)
+  --max-body-size <n>   largest request body read into memory    NIMBUS_MAX_BODY_SIZE (75497472)
   --durability <mode>   normal: survives a killed process;       NIMBUS_DURABILITY (normal)
                         full: also fsyncs every commit (power loss)
   -h, --help            show this help
@@ -68,7 +68,7 @@ function parse() {
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail('--port must be a whole number from 0 to 65535');
   const logLevel = text('log-level', 'NIMBUS_LOG_LEVEL') ?? 'info';
   if (!isLogLevel(logLevel)) fail('--log-level must be debug, info, warn, error or silent');
-  const maxBody = Number(text('max-body-size', 'NIMBUS_MAX_BODY_SIZE') ?? 64 * 1024 * 1024);
+  const maxBody = Number(text('max-body-size', 'NIMBUS_MAX_BODY_SIZE') ?? 72 * 1024 * 1024);
   if (!Number.isInteger(maxBody) || maxBody < 1024) fail('--max-body-size must be a number of bytes, at least 1024');
   const durability = text('durability', 'NIMBUS_DURABILITY') ?? 'normal';
   if (durability !== 'normal' && durability !== 'full') fail('--durability must be normal or full');

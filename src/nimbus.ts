@@ -37,7 +37,7 @@ export const defaultConfig: NimbusConfig = {
   ephemeral: false,
   logLevel: 'info',
   defaultRegion: 'us-east-1',
-  maxBodyBytes: 64 * 1024 * 1024,
+  maxBodyBytes: 72 * 1024 * 1024,
   durability: 'normal',
 };
 

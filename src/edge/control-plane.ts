@@ -126,11 +126,12 @@ export async function handleControl(
         query,
         endpoint: `http://${request.headers.host ?? '127.0.0.1'}`,
       });
-      if (answer.text !== undefined) {
+      const body = answer.bytes ?? answer.text;
+      if (body !== undefined) {
         return {
           status: answer.status,
           headers: { 'content-type': answer.contentType ?? 'text/plain', 'cache-control': 'no-store' },
-          body: answer.text,
+          body,
         };
       }
       return json(answer.status, answer.json ?? {});

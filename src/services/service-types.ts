@@ -39,9 +39,10 @@ export interface ControlRequest {
 
 export interface ControlAnswer {
   status: number;
-  /** JSON-serialisable data, or a text with its content type. */
+  /** JSON-serialisable data, or a text or bytes with their content type. */
   json?: unknown;
   text?: string;
+  bytes?: Buffer;
   contentType?: string;
 }
 

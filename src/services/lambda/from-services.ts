@@ -12,7 +12,7 @@ import type { StoredFunction } from './store.js';
 
 export interface LambdaFromServices {
   /** Queues an asynchronous (Event) invocation; resolves once it is accepted. Rejects with ResourceNotFoundException for a function that does not exist. */
-  invokeAsync(functionArn: string, payload: string): Promise<void>;
+  invokeEventFromService(functionArn: string, payload: string): Promise<void>;
   /** Runs a RequestResponse invocation and resolves with its payload and whether it failed. */
   invokeSync(functionArn: string, payload: string): Promise<{ payload: string; functionError?: string }>;
 }
@@ -34,14 +34,11 @@ export function fromServicesOperations(state: LambdaState, events: EventQueue) {
   }
 
   return {
-    /**
-     * Two callers share this name: other services (`invokeAsync(arn, payload)`, the interface
-     * above) and the deprecated InvokeAsync API operation (`invokeAsync(ctx, input)`, whose
-     * provider method name the generated table fixes). The first argument tells them apart.
-     */
-    invokeAsync(first: string | RequestContext, second: string | InvokeAsyncRequest): Promise<never> {
-      if (typeof first === 'string') return queue(first, second as string) as Promise<never>;
-      return invokeAsyncOperation(state, events, first, second as InvokeAsyncRequest) as Promise<never>;
+    invokeEventFromService: queue,
+
+    /** The deprecated InvokeAsync API operation. */
+    invokeAsync(ctx: RequestContext, input: InvokeAsyncRequest): Promise<InvokeAsyncResponse> {
+      return invokeAsyncOperation(state, events, ctx, input);
     },
 
     async invokeSync(functionArn: string, payload: string): Promise<{ payload: string; functionError?: string }> {

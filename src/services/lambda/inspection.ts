@@ -18,7 +18,5 @@ export async function inspect(state: LambdaState, request: ControlRequest): Prom
   if (!fn) return { status: 404, json: { error: `no function ${match[3]} in ${match[1]}/${match[2]}` } };
   const zip = await state.deps.blobs.get(fn.codeBlob);
   if (!zip) return { status: 404, json: { error: 'the code is gone' } };
-  // ControlAnswer has no binary member: the edge writes `text` to the response body as it is,
-  // and a Buffer passes through unchanged (edge/control-plane.ts, edge/respond.ts).
-  return { status: 200, text: zip as unknown as string, contentType: 'application/zip' };
+  return { status: 200, bytes: zip, contentType: 'application/zip' };
 }

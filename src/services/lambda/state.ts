@@ -37,11 +37,12 @@ export class LambdaState {
   readonly #pythonBootstrap: string;
   readonly #extracting = new Map<string, Promise<string>>();
   readonly #credentials = new Map<string, CredentialRecord>();
-  /** The endpoint the last Lambda request addressed: functions call back to it. */
-  endpoint = 'http://127.0.0.1:4566';
+  /** Where functions call back to Nimbus: the server's address, or the endpoint the last Lambda request addressed. */
+  endpoint: string;
 
   constructor(deps: ServiceDeps) {
     this.deps = deps;
+    this.endpoint = deps.endpoint();
     this.store = new LambdaStore(deps.db);
     this.logs = new LogShipper(deps.provider, deps.logger);
     this.workDir = mkdtempSync(join(tmpdir(), 'nimbus-lambda-'));

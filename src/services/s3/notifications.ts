@@ -34,7 +34,7 @@ interface SnsPublisher {
 }
 
 interface LambdaInvoker {
-  invokeAsync?(functionArn: string, payload: string): Promise<void>;
+  invokeEventFromService?(functionArn: string, payload: string): Promise<void>;
   getFunction?(ctx: RequestContext, input: { FunctionName: string }): unknown;
 }
 
@@ -352,8 +352,8 @@ export class EventDelivery {
   async #invoke(event: { id: number; destination: string; body: string }): Promise<void> {
     const state = this.#state;
     try {
-      if (!this.#lambda?.invokeAsync) throw new Error('Lambda is not available');
-      await this.#lambda.invokeAsync(event.destination, event.body);
+      if (!this.#lambda?.invokeEventFromService) throw new Error('Lambda is not available');
+      await this.#lambda.invokeEventFromService(event.destination, event.body);
     } catch (error) {
       state.logger.warn(`s3: dropped an event for ${event.destination}: ${(error as Error).message}`);
     }

@@ -15,7 +15,7 @@ import type { SqsFromServices } from '../sqs/from-services.js';
 
 /** What SNS needs of Lambda (src/services/lambda/from-services.ts). */
 interface LambdaFromServices {
-  invokeAsync(functionArn: string, payload: string): Promise<void>;
+  invokeEventFromService(functionArn: string, payload: string): Promise<void>;
 }
 
 import type { SnsState } from './state.js';
@@ -137,9 +137,9 @@ export class HttpDelivery {
     } catch {
       return 404;
     }
-    if (typeof lambda.invokeAsync !== 'function') return 404;
+    if (typeof lambda.invokeEventFromService !== 'function') return 404;
     try {
-      await lambda.invokeAsync(row.endpoint, row.body);
+      await lambda.invokeEventFromService(row.endpoint, row.body);
       return 202;
     } catch (error) {
       this.#state.logger.warn(`sns: lambda ${row.endpoint} refused ${row.message_id}: ${(error as Error).message}`);

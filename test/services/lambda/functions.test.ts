@@ -120,6 +120,14 @@ describe('Lambda functions', () => {
       );
     });
 
+    it('returns InvalidParameterValueException for a runtime that does not exist, listing AWS’s set', async () => {
+      await rejects(
+        createFunction(client, { Runtime: 'non-existent-runtime' as never }),
+        'InvalidParameterValueException',
+        "Value non-existent-runtime at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [nodejs20.x, python3.14, provided.al2023, python3.12, python3.13, nodejs24.x, nodejs22.x, java25, python3.10, python3.11, java21, ruby3.3, ruby3.4, ruby3.2, python3.8, python3.9, java17, nodejs16.x, dotnet10, dotnet8, java11, dotnet6, nodejs18.x, provided.al2, java8.al2] or be a valid ARN",
+      );
+    });
+
     it('returns InvalidParameterValueException for environment variables over 4 KB', async () => {
       const big = 'x'.repeat(4096);
       await rejects(

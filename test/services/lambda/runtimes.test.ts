@@ -10,7 +10,7 @@ import { createFunction, decode, lambdaClient, zip } from './lambda-helpers.js';
 const hasBoto3 = spawnSync('python3', ['-c', 'import boto3']).status === 0;
 
 interface LambdaFromServices {
-  invokeAsync(functionArn: string, payload: string): Promise<void>;
+  invokeEventFromService(functionArn: string, payload: string): Promise<void>;
   invokeSync(functionArn: string, payload: string): Promise<{ payload: string; functionError?: string }>;
 }
 
@@ -225,8 +225,8 @@ function call(method, path, body) {
       assert.deepEqual(await lambda.invokeSync(fn.FunctionArn ?? '', '{"v":5}'), { payload: '5' });
       const failed = await lambda.invokeSync(fn.FunctionArn ?? '', '{"fail":true}');
       assert.equal(failed.functionError, 'Unhandled');
-      await lambda.invokeAsync(fn.FunctionArn ?? '', '{"v":6}');
-      await assert.rejects(lambda.invokeAsync('arn:aws:lambda:us-east-1:000000000000:function:nope', '{}'), {
+      await lambda.invokeEventFromService(fn.FunctionArn ?? '', '{"v":6}');
+      await assert.rejects(lambda.invokeEventFromService('arn:aws:lambda:us-east-1:000000000000:function:nope', '{}'), {
         name: 'ResourceNotFoundException',
         message: 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope',
       });
