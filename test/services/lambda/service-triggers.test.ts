@@ -68,7 +68,7 @@ describe('Lambda invoked by other services', () => {
       }),
     );
     const [event] = await loggedEvents(name, 1);
-    const record = (event?.Records as Array<Record<string, unknown>>)[0] as Record<string, unknown>;
+    const record = (event?.Records as Array<Record<string, unknown>> | undefined)?.[0] as Record<string, unknown>;
     assert.equal(record.EventSource, 'aws:sns');
     assert.equal(record.EventSubscriptionArn, SubscriptionArn);
     const message = record.Sns as Record<string, unknown>;
@@ -96,7 +96,7 @@ describe('Lambda invoked by other services', () => {
     );
     await s3.send(new PutObjectCommand({ Bucket: 'lambda-events', Key: 'in/file.txt', Body: 'data' }));
     const [event] = await loggedEvents(name, 1);
-    const record = (event?.Records as Array<Record<string, unknown>>)[0] as Record<string, unknown>;
+    const record = (event?.Records as Array<Record<string, unknown>> | undefined)?.[0] as Record<string, unknown>;
     assert.equal(record.eventSource, 'aws:s3');
     assert.equal(record.eventName, 'ObjectCreated:Put');
     assert.equal((record.s3 as { object: { key: string } }).object.key, 'in/file.txt');
