@@ -3,6 +3,7 @@
  * and resolution hints; its provider loads on first use.
  */
 import { dynamodb } from './dynamodb/index.js';
+import { firehose } from './firehose/index.js';
 import { iam } from './iam/index.js';
 import { lambda } from './lambda/index.js';
 import { logs } from './logs/index.js';
@@ -12,4 +13,4 @@ import { sns } from './sns/index.js';
 import { sqs } from './sqs/index.js';
 import { sts } from './sts/index.js';
 
-export const serviceRegistry: readonly ServiceDefinition[] = [dynamodb, iam, lambda, logs, s3, sns, sqs, sts];
+export const serviceRegistry: readonly ServiceDefinition[] = [dynamodb, firehose, iam, lambda, logs, s3, sns, sqs, sts];

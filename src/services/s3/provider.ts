@@ -14,6 +14,7 @@ import { bucketConfigOperations } from './bucket-configs.js';
 import { bucketOperations } from './buckets.js';
 import { copyOperations } from './copy.js';
 import { actualRequestHeaders, type CorsRequest } from './cors.js';
+import { fromServicesOperations } from './from-services.js';
 import { LifecycleSweeper } from './lifecycle.js';
 import { listingOperations } from './listing.js';
 import { multipartOperations } from './multipart.js';
@@ -77,6 +78,7 @@ export function createProvider(deps: ServiceDeps): Provider {
     ...listingOperations(state),
     ...multipartOperations(state),
     ...objectExtraOperations(state),
+    ...fromServicesOperations(state),
     /** The website endpoint's answer (edge/website.ts): not an API operation. */
     serveWebsite(request: WebsiteRequest): Promise<WebsiteAnswer> {
       return websiteAnswer(state, request);
