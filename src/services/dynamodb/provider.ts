@@ -4,8 +4,8 @@
  * Tables, items, Query and Scan, batches and transactions. The operations live with their
  * resources (tables.ts, tags.ts, items.ts, query.ts, scan.ts, batch.ts, transactions.ts), each a
  * table checked against the generated interface. Streams (which this provider answers too) and
- * TTL expiry live in streams/ and ttl.ts. What no table has (backups, exports, global tables)
- * answers 501 from the dispatcher, naming the operation.
+ * TTL expiry live in streams/ and ttl.ts; point-in-time recovery, backups and exports in backups/.
+ * What no table has (imports, global tables) answers 501 from the dispatcher, naming the operation.
  */
 import { type DynamodbOperations, dynamodbOperations } from '../../generated/dynamodb/operations.js';
 import {
@@ -14,6 +14,7 @@ import {
 } from '../../generated/dynamodbstreams/operations.js';
 import type { Migration } from '../../state/database.js';
 import type { Provider, RequestContext, ServiceDeps } from '../service-types.js';
+import { backupOperations, backupsMigrations } from './backups/index.js';
 import { batchOperations } from './batch.js';
 import { itemOperations } from './items.js';
 import { partiqlOperations } from './partiql/index.js';
@@ -29,7 +30,7 @@ import { transactionOperations } from './transactions.js';
 
 /** One provider answers both models: DynamoDB and DynamoDB Streams (streams/operations.ts). */
 export const operations = { ...dynamodbOperations, ...dynamodbstreamsOperations };
-export const migrations: Migration[] = [...dynamodbMigrations, ...streamsMigrations];
+export const migrations: Migration[] = [...dynamodbMigrations, ...streamsMigrations, ...backupsMigrations];
 
 /** Operations that never write, which need no savepoint (service-types.ts). */
 export const readOnlyOperations: ReadonlySet<string> = new Set([
@@ -48,6 +49,11 @@ export const readOnlyOperations: ReadonlySet<string> = new Set([
   'DescribeStream',
   'GetShardIterator',
   'GetRecords',
+  'DescribeContinuousBackups',
+  'DescribeBackup',
+  'ListBackups',
+  'DescribeExport',
+  'ListExports',
 ]);
 
 export function createProvider(deps: ServiceDeps): Provider {
@@ -65,6 +71,7 @@ export function createProvider(deps: ServiceDeps): Provider {
     ...batchOperations(state),
     ...transactionOperations(state),
     ...partiqlOperations(state),
+    ...backupOperations(state, purger, deps),
     ...streams.operations,
     /** Stream records for Lambda's event source mappings, in process (streams/feed.ts). */
     streamFeed: streams.feed,
