@@ -1,0 +1,323 @@
+/**
+ * The only SQL of Kinesis Data Streams. Streams are rows scoped by account and region; their
+ * shards are rows keyed by (stream, shard index); records are rows keyed by (stream, shard index,
+ * seq) WITHOUT ROWID, so that a GetRecords page is one range of the primary key and a put is one
+ * insert into it. `seq` is a counter of the stream (not of the shard), so that a child shard's
+ * records come after its parents' and one number orders a shard's records; the 56-digit
+ * SequenceNumber AWS shows is made from it (sequence-numbers.ts).
+ *
+ * `kinesis_records_by_arrival (stream_id, arrival)` lets retention delete a stream's oldest
+ * records as one range. Times are epoch milliseconds of the Nimbus clock.
+ */
+import type { Database, Migration, Statement } from '../../state/database.js';
+
+export const kinesisMigrations: Migration[] = [
+  {
+    version: 1,
+    sql: `
+    CREATE TABLE kinesis_streams (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      account TEXT NOT NULL,
+      region TEXT NOT NULL,
+      name TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      retention_hours INTEGER NOT NULL,
+      mode TEXT NOT NULL,
+      encryption TEXT NOT NULL DEFAULT 'NONE',
+      key_id TEXT,
+      monitoring TEXT NOT NULL DEFAULT '[]',
+      tags TEXT NOT NULL DEFAULT '{}',
+      max_record_kib INTEGER NOT NULL DEFAULT 1024,
+      next_seq INTEGER NOT NULL DEFAULT 1,
+      next_shard INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE UNIQUE INDEX kinesis_streams_by_name ON kinesis_streams (account, region, name);
+
+    CREATE TABLE kinesis_shards (
+      stream_id INTEGER NOT NULL,
+      shard_index INTEGER NOT NULL,
+      parent INTEGER,
+      adjacent_parent INTEGER,
+      start_hash TEXT NOT NULL,
+      end_hash TEXT NOT NULL,
+      start_seq INTEGER NOT NULL,
+      end_seq INTEGER,
+      created_at INTEGER NOT NULL,
+      closed_at INTEGER,
+      PRIMARY KEY (stream_id, shard_index)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE kinesis_records (
+      stream_id INTEGER NOT NULL,
+      shard_index INTEGER NOT NULL,
+      seq INTEGER NOT NULL,
+      arrival INTEGER NOT NULL,
+      partition_key TEXT NOT NULL,
+      data BLOB NOT NULL,
+      PRIMARY KEY (stream_id, shard_index, seq)
+    ) WITHOUT ROWID;
+    CREATE INDEX kinesis_records_by_arrival ON kinesis_records (stream_id, arrival);
+
+    CREATE TABLE kinesis_consumers (
+      stream_id INTEGER NOT NULL,
+      name TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      PRIMARY KEY (stream_id, name)
+    ) WITHOUT ROWID;
+    `,
+  },
+];
+
+export interface StreamRow {
+  id: number;
+  account: string;
+  region: string;
+  name: string;
+  created_at: number;
+  retention_hours: number;
+  mode: string;
+  encryption: string;
+  key_id: string | null;
+  /** JSON list of the shard-level metrics enabled. */
+  monitoring: string;
+  /** JSON of its tags. */
+  tags: string;
+  max_record_kib: number;
+  next_seq: number;
+  next_shard: number;
+}
+
+export interface ShardRow {
+  stream_id: number;
+  shard_index: number;
+  parent: number | null;
+  adjacent_parent: number | null;
+  /** Decimal text of the 128-bit hash keys. */
+  start_hash: string;
+  end_hash: string;
+  /** The first seq the shard can hold, and its last once it is closed. */
+  start_seq: number;
+  end_seq: number | null;
+  created_at: number;
+  closed_at: number | null;
+}
+
+export interface RecordRow {
+  seq: number;
+  arrival: number;
+  partition_key: string;
+  data: Buffer;
+}
+
+export interface NewRecord {
+  shard_index: number;
+  seq: number;
+  partition_key: string;
+  data: Buffer;
+}
+
+const streamColumns =
+  'id, account, region, name, created_at, retention_hours, mode, encryption, key_id, monitoring, tags, max_record_kib, next_seq, next_shard';
+const shardColumns =
+  'stream_id, shard_index, parent, adjacent_parent, start_hash, end_hash, start_seq, end_seq, created_at, closed_at';
+
+export class KinesisStore {
+  readonly #db: Database;
+  readonly #streamByName: Statement;
+  readonly #shards: Statement;
+  readonly #takeSeqs: Statement;
+  readonly #insertRecord: Statement;
+  readonly #recordsAfter: Statement;
+  readonly #lastRecord: Statement;
+
+  constructor(db: Database) {
+    this.#db = db;
+    this.#streamByName = db.prepare(
+      `SELECT ${streamColumns} FROM kinesis_streams WHERE account = ? AND region = ? AND name = ?`,
+    );
+    this.#shards = db.prepare(`SELECT ${shardColumns} FROM kinesis_shards WHERE stream_id = ? ORDER BY shard_index`);
+    this.#takeSeqs = db.prepare('UPDATE kinesis_streams SET next_seq = next_seq + ? WHERE id = ? RETURNING next_seq');
+    this.#insertRecord = db.prepare(
+      `INSERT INTO kinesis_records (stream_id, shard_index, seq, arrival, partition_key, data)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    );
+    this.#recordsAfter = db.prepare(
+      `SELECT seq, arrival, partition_key, data FROM kinesis_records
+       WHERE stream_id = ? AND shard_index = ? AND seq > ? AND seq <= ? AND arrival >= ?
+       ORDER BY seq LIMIT ?`,
+    );
+    this.#lastRecord = db.prepare(
+      `SELECT seq, arrival FROM kinesis_records WHERE stream_id = ? AND shard_index = ?
+       ORDER BY seq DESC LIMIT 1`,
+    );
+  }
+
+  // Streams
+
+  stream(account: string, region: string, name: string): StreamRow | undefined {
+    return this.#streamByName.get(account, region, name) as StreamRow | undefined;
+  }
+
+  streamById(id: number): StreamRow | undefined {
+    return this.#db.prepare(`SELECT ${streamColumns} FROM kinesis_streams WHERE id = ?`).get(id) as
+      | StreamRow
+      | undefined;
+  }
+
+  insertStream(
+    row: Pick<StreamRow, 'account' | 'region' | 'name' | 'created_at' | 'retention_hours' | 'mode' | 'tags'>,
+  ): StreamRow {
+    return this.#db
+      .prepare(
+        `INSERT INTO kinesis_streams (account, region, name, created_at, retention_hours, mode, tags)
+         VALUES (@account, @region, @name, @created_at, @retention_hours, @mode, @tags) RETURNING ${streamColumns}`,
+      )
+      .get(row) as StreamRow;
+  }
+
+  deleteStream(id: number): void {
+    this.#db.prepare('DELETE FROM kinesis_records WHERE stream_id = ?').run(id);
+    this.#db.prepare('DELETE FROM kinesis_shards WHERE stream_id = ?').run(id);
+    this.#db.prepare('DELETE FROM kinesis_consumers WHERE stream_id = ?').run(id);
+    this.#db.prepare('DELETE FROM kinesis_streams WHERE id = ?').run(id);
+  }
+
+  /** One page of a scope's streams in name order after `afterName`. */
+  streamsAfter(account: string, region: string, afterName: string, limit: number): StreamRow[] {
+    return this.#db
+      .prepare(
+        `SELECT ${streamColumns} FROM kinesis_streams WHERE account = ? AND region = ? AND name > ?
+         ORDER BY name LIMIT ?`,
+      )
+      .all(account, region, afterName, limit) as StreamRow[];
+  }
+
+  allStreams(): StreamRow[] {
+    return this.#db.prepare(`SELECT ${streamColumns} FROM kinesis_streams`).all() as StreamRow[];
+  }
+
+  /** How many open shards an account has in a region (the shard limit counts those). */
+  openShardCount(account: string, region: string): number {
+    const row = this.#db
+      .prepare(
+        `SELECT count(*) AS n FROM kinesis_shards JOIN kinesis_streams ON kinesis_streams.id = kinesis_shards.stream_id
+         WHERE account = ? AND region = ? AND end_seq IS NULL`,
+      )
+      .get(account, region) as { n: number };
+    return row.n;
+  }
+
+  setStreamField(
+    id: number,
+    field: 'retention_hours' | 'encryption' | 'key_id' | 'monitoring' | 'tags' | 'mode' | 'max_record_kib',
+    value: string | number | null,
+  ): void {
+    this.#db.prepare(`UPDATE kinesis_streams SET ${field} = ? WHERE id = ?`).run(value, id);
+  }
+
+  /** Reserves `count` seqs of the stream; returns the first. */
+  takeSeqs(streamId: number, count: number): number {
+    const row = this.#takeSeqs.get(count, streamId) as { next_seq: number };
+    return row.next_seq - count;
+  }
+
+  /** Reserves `count` shard indexes of the stream; returns the first. */
+  takeShardIndexes(streamId: number, count: number): number {
+    const row = this.#db
+      .prepare('UPDATE kinesis_streams SET next_shard = next_shard + ? WHERE id = ? RETURNING next_shard')
+      .get(count, streamId) as { next_shard: number };
+    return row.next_shard - count;
+  }
+
+  // Shards
+
+  shards(streamId: number): ShardRow[] {
+    return this.#shards.all(streamId) as ShardRow[];
+  }
+
+  insertShard(row: Omit<ShardRow, 'end_seq' | 'closed_at'>): void {
+    this.#db
+      .prepare(
+        `INSERT INTO kinesis_shards (stream_id, shard_index, parent, adjacent_parent, start_hash, end_hash, start_seq, created_at)
+         VALUES (@stream_id, @shard_index, @parent, @adjacent_parent, @start_hash, @end_hash, @start_seq, @created_at)`,
+      )
+      .run(row);
+  }
+
+  closeShard(streamId: number, shardIndex: number, endSeq: number, at: number): void {
+    this.#db
+      .prepare('UPDATE kinesis_shards SET end_seq = ?, closed_at = ? WHERE stream_id = ? AND shard_index = ?')
+      .run(endSeq, at, streamId, shardIndex);
+  }
+
+  // Records
+
+  insertRecords(streamId: number, arrival: number, records: readonly NewRecord[]): void {
+    for (const record of records) {
+      this.#insertRecord.run(streamId, record.shard_index, record.seq, arrival, record.partition_key, record.data);
+    }
+  }
+
+  /** Up to `limit` records of a shard with `afterSeq < seq <= untilSeq` that arrived at or after `since`. */
+  records(
+    streamId: number,
+    shardIndex: number,
+    afterSeq: number,
+    untilSeq: number,
+    since: number,
+    limit: number,
+  ): RecordRow[] {
+    return this.#recordsAfter.all(streamId, shardIndex, afterSeq, untilSeq, since, limit) as RecordRow[];
+  }
+
+  lastRecord(streamId: number, shardIndex: number): { seq: number; arrival: number } | undefined {
+    return this.#lastRecord.get(streamId, shardIndex) as { seq: number; arrival: number } | undefined;
+  }
+
+  /** The first record of a shard at or after `since` with seq > afterSeq (AT_TIMESTAMP). */
+  firstSeqSince(streamId: number, shardIndex: number, afterSeq: number, since: number): number | undefined {
+    const row = this.#db
+      .prepare(
+        `SELECT seq FROM kinesis_records WHERE stream_id = ? AND shard_index = ? AND seq > ? AND arrival >= ?
+         ORDER BY seq LIMIT 1`,
+      )
+      .get(streamId, shardIndex, afterSeq, since) as { seq: number } | undefined;
+    return row?.seq;
+  }
+
+  /** Deletes up to `limit` of a stream's records that arrived before `before`; returns how many. */
+  deleteRecordsBefore(streamId: number, before: number, limit: number): number {
+    const keys = this.#db
+      .prepare(
+        'SELECT shard_index, seq FROM kinesis_records WHERE stream_id = ? AND arrival < ? ORDER BY arrival LIMIT ?',
+      )
+      .all(streamId, before, limit) as Array<{ shard_index: number; seq: number }>;
+    const remove = this.#db.prepare('DELETE FROM kinesis_records WHERE stream_id = ? AND shard_index = ? AND seq = ?');
+    for (const key of keys) remove.run(streamId, key.shard_index, key.seq);
+    return keys.length;
+  }
+
+  // Consumers
+
+  consumers(streamId: number): Array<{ name: string; created_at: number }> {
+    return this.#db
+      .prepare('SELECT name, created_at FROM kinesis_consumers WHERE stream_id = ? ORDER BY name')
+      .all(streamId) as Array<{ name: string; created_at: number }>;
+  }
+
+  consumer(streamId: number, name: string): { name: string; created_at: number } | undefined {
+    return this.#db
+      .prepare('SELECT name, created_at FROM kinesis_consumers WHERE stream_id = ? AND name = ?')
+      .get(streamId, name) as { name: string; created_at: number } | undefined;
+  }
+
+  insertConsumer(streamId: number, name: string, at: number): void {
+    this.#db
+      .prepare('INSERT INTO kinesis_consumers (stream_id, name, created_at) VALUES (?, ?, ?)')
+      .run(streamId, name, at);
+  }
+
+  deleteConsumer(streamId: number, name: string): void {
+    this.#db.prepare('DELETE FROM kinesis_consumers WHERE stream_id = ? AND name = ?').run(streamId, name);
+  }
+}
