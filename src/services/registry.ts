@@ -14,4 +14,15 @@ import { sns } from './sns/index.js';
 import { sqs } from './sqs/index.js';
 import { sts } from './sts/index.js';
 
-export const serviceRegistry: readonly ServiceDefinition[] = [dynamodb, firehose, iam, kinesis, lambda, logs, s3, sns, sqs, sts];
+export const serviceRegistry: readonly ServiceDefinition[] = [
+  dynamodb,
+  firehose,
+  iam,
+  kinesis,
+  lambda,
+  logs,
+  s3,
+  sns,
+  sqs,
+  sts,
+];
