@@ -52,6 +52,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   nimbus.endpoint = `http://${shownHost}:${port}`;
+  for (const definition of nimbus.services) {
+    if (definition.startAtBoot?.(nimbus.db)) {
+      nimbus
+        .service(definition)
+        .catch((error: unknown) => nimbus.logger.error(`${definition.name} did not start: ${error}`));
+    }
+  }
   let stopping: Promise<void> | undefined;
   return {
     nimbus,

@@ -59,6 +59,11 @@ export interface ServiceDefinition {
   /** IAM, CloudFront, Route 53: one state for all regions. */
   global?: boolean;
   hints?: ServiceHints;
+  /**
+   * Whether the provider should start when Nimbus does (once it listens), not on first use: it
+   * has background work of its own to resume (Lambda's event source mappings). Reads the stored state.
+   */
+  startAtBoot?: (db: Database) => boolean;
   load: () => Promise<ServiceModule>;
 }
 

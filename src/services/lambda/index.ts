@@ -1,4 +1,5 @@
 import type { ServiceDefinition } from '../service-types.js';
+import { EventSourceStore } from './event-sources/store.js';
 
 /**
  * AWS Lambda (rest-json). Functions run as local processes behind a Runtime API server of
@@ -16,8 +17,12 @@ export const lambda: ServiceDefinition = {
       '/2019-09-30/functions',
       '/2017-03-31/tags',
       '/2016-08-19/account-settings',
+      '/2015-03-31/event-source-mappings',
+      '/2019-09-25/functions',
     ],
     controlPaths: ['/_nimbus/lambda'],
   },
+  // Event source mappings poll without a request to wake them: start Lambda when some exist.
+  startAtBoot: (db) => EventSourceStore.any(db),
   load: () => import('./provider.js'),
 };

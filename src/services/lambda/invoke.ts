@@ -31,7 +31,7 @@ const tailBytes = 4096;
 /** An event being run: its row waits with this due time, so that no scan picks it again. */
 const inFlight = Number.MAX_SAFE_INTEGER;
 /** AWS's default for asynchronous invocations: two retries, after one and then two minutes. */
-const retryDelaysMs = [60_000, 120_000];
+export const retryDelaysMs = [60_000, 120_000];
 
 /**
  * Lambda parses the payload as JSON with Jackson and quotes its error
@@ -62,8 +62,27 @@ function tail(log: string): string {
   return bytes.subarray(start).toString('base64');
 }
 
+/**
+ * What decides an asynchronous invocation's retries and where its outcome goes (destinations.ts:
+ * the function's event invoke config, destinations and dead-letter queue).
+ */
+export interface EventOutcomes {
+  /** The due time of the next attempt of an event that failed, or why there is none. */
+  retry(fn: StoredFunction, row: EventRow, attempts: number): number | 'RetriesExhausted' | 'EventAgeExceeded';
+  /** Prepares where a finished event goes; what it returns runs in the transaction that deletes the event. */
+  finish(
+    fn: StoredFunction,
+    row: EventRow,
+    result: InvocationResult | undefined,
+    condition: 'Success' | 'RetriesExhausted' | 'EventAgeExceeded',
+    attempts: number,
+  ): Promise<(() => void) | undefined>;
+}
+
 export class EventQueue {
   readonly #state: LambdaState;
+  /** Set by the provider once destinations are loaded; without it, AWS's default retries and nowhere to report. */
+  outcomes: EventOutcomes | undefined;
   #timer: ClockTimer | undefined;
   #draining = false;
   #stopped = false;
@@ -134,9 +153,10 @@ export class EventQueue {
     const state = this.#state;
     const fn = state.store.get(row.account, row.region, row.name);
     let failed = true;
+    let result: InvocationResult | undefined;
     if (fn) {
       try {
-        const result = await runInvocation(state, fn, row.id, row.payload, undefined, false);
+        result = await runInvocation(state, fn, row.id, row.payload, undefined, false);
         failed = result.functionError !== undefined;
       } catch (error) {
         state.deps.logger.warn(`lambda: event ${row.id} for ${row.name} could not run: ${(error as Error).message}`);
@@ -145,9 +165,26 @@ export class EventQueue {
     if (this.#stopped) return;
     const attempts = row.attempts + 1;
     const delay = retryDelaysMs[attempts - 1];
+    const outcomes = this.outcomes;
+    let next: number | 'RetriesExhausted' | 'EventAgeExceeded' | undefined;
+    if (fn && failed) {
+      if (outcomes) next = outcomes.retry(fn, row, attempts);
+      else next = delay !== undefined ? state.now() + delay : 'RetriesExhausted';
+    }
+    const deliver =
+      fn && outcomes && typeof next !== 'number'
+        ? await outcomes.finish(fn, row, result, next ?? 'Success', attempts).catch((error: unknown) => {
+            state.deps.logger.warn(`lambda: event ${row.id} for ${row.name}: no destination: ${error}`);
+            return undefined;
+          })
+        : undefined;
+    if (this.#stopped) return;
     state.store.transaction(() => {
-      if (fn && failed && delay !== undefined) state.store.retryEvent(row.id, attempts, state.now() + delay);
-      else state.store.deleteEvent(row.id);
+      if (typeof next === 'number') state.store.retryEvent(row.id, attempts, next);
+      else {
+        state.store.deleteEvent(row.id);
+        deliver?.();
+      }
     });
     this.#arm();
   }

@@ -9,6 +9,7 @@
 import { type LambdaOperations, lambdaOperations } from '../../generated/lambda/operations.js';
 import type { Migration } from '../../state/database.js';
 import type { ControlRequest, Provider, RequestContext, ServiceControl, ServiceDeps } from '../service-types.js';
+import { EventSources } from './event-sources/index.js';
 import { fromServicesOperations, type LambdaFromServices } from './from-services.js';
 import { functionOperations } from './functions.js';
 import { inspect } from './inspection.js';
@@ -25,18 +26,25 @@ export const readOnlyOperations: ReadonlySet<string> = new Set([
   'ListFunctions',
   'GetFunctionConcurrency',
   'ListTags',
+  'GetEventSourceMapping',
+  'ListEventSourceMappings',
+  'GetFunctionEventInvokeConfig',
+  'ListFunctionEventInvokeConfigs',
 ]);
 
 export function createProvider(deps: ServiceDeps): Provider {
   const state = new LambdaState(deps);
   const events = new EventQueue(state);
+  const eventSources = new EventSources(state, events);
   const provider = {
     ...functionOperations(state),
     ...invokeOperations(state, events),
     ...settingOperations(state),
     ...fromServicesOperations(state, events),
+    ...eventSources.operations(),
     control: (request: ControlRequest) => inspect(state, request),
     dispose() {
+      eventSources.dispose();
       events.stop();
       state.dispose();
     },

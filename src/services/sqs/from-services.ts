@@ -3,8 +3,11 @@
  * a queue named by its ARN, messages checked as SendMessage checks them, stored in the caller's
  * transaction. In-process, never over HTTP to ourselves.
  */
+import type * as T from '../../generated/sqs/types.js';
 import type { RequestContext } from '../service-types.js';
 import { queueDoesNotExist } from './errors.js';
+import { messageOperations } from './messages.js';
+import { receiveMessage } from './receive.js';
 import { checkMessage, checkMessageKeys, type SendInput, storeMessage } from './send.js';
 import type { SqsState } from './state.js';
 import type { Sweeper } from './sweeper.js';
@@ -18,6 +21,18 @@ export interface SqsFromServices {
   sendFromService(queueArn: string, messages: SendInput[], senderId: string): Array<{ MessageId?: string }>;
   /** Whether a queue exists, and whether it is FIFO. */
   queueKind(queueArn: string): 'standard' | 'fifo' | undefined;
+  /**
+   * ReceiveMessage for a poller (Lambda's event source mappings): up to `max` (1..10) messages
+   * with every system and message attribute, under the queue's visibility timeout. When none is
+   * visible it waits on the queue's long-poll waiters until one may be, until `until` by the
+   * Nimbus clock, or until `signal` aborts, and then answers what it found (maybe nothing).
+   * Throws QueueDoesNotExist.
+   */
+  receiveForService(queueArn: string, max: number, until: number, signal: AbortSignal): Promise<T.Message[]>;
+  /** Deletes received messages by their receipt handles (stale or unknown ones are skipped). */
+  deleteForService(queueArn: string, receiptHandles: string[]): void;
+  /** Sets the visibility timeout of received messages (errors of single handles are skipped). */
+  changeVisibilityForService(queueArn: string, receiptHandles: string[], visibilityTimeout: number): void;
 }
 
 export function fromServicesOperations(state: SqsState, sweeper: Sweeper): SqsFromServices {
@@ -43,6 +58,22 @@ export function fromServicesOperations(state: SqsState, sweeper: Sweeper): SqsFr
     return ctx;
   }
 
+  const messages = messageOperations(state, sweeper);
+  function queueOf(queueArn: string) {
+    const queue = state.queueByArn(queueArn);
+    if (!queue) throw queueDoesNotExist();
+    const ctx = contextFor(queue.account, queue.region, queue.account);
+    return { queue, ctx, url: state.url(ctx, queue) };
+  }
+  /** Entries of at most ten, with the ids a batch needs. */
+  function batches<E>(handles: string[], entry: (handle: string) => E): Array<Array<E & { Id: string }>> {
+    const out: Array<Array<E & { Id: string }>> = [];
+    for (let start = 0; start < handles.length; start += 10) {
+      out.push(handles.slice(start, start + 10).map((handle, index) => ({ Id: `m${index}`, ...entry(handle) })));
+    }
+    return out;
+  }
+
   return {
     sendFromService(queueArn, messages, senderId) {
       const queue = state.queueByArn(queueArn);
@@ -61,6 +92,51 @@ export function fromServicesOperations(state: SqsState, sweeper: Sweeper): SqsFr
       const queue = state.queueByArn(queueArn);
       if (!queue) return undefined;
       return queue.fifo ? 'fifo' : 'standard';
+    },
+
+    async receiveForService(queueArn, max, until, signal) {
+      const { ctx, url } = queueOf(queueArn);
+      const wait = Math.max(0, Math.min(20, Math.ceil((until - state.now()) / 1000)));
+      // The poller's own wait ends at `until` or on abort: both act as a client that went away.
+      const polling: RequestContext = {
+        ...ctx,
+        operation: 'ReceiveMessage',
+        onClientGone(listener) {
+          const timer = state.clock.schedule(until, listener);
+          signal.addEventListener('abort', listener, { once: true });
+          return () => {
+            timer.cancel();
+            signal.removeEventListener('abort', listener);
+          };
+        },
+      };
+      if (signal.aborted) return [];
+      const out = await receiveMessage(state, polling, {
+        QueueUrl: url,
+        MaxNumberOfMessages: Math.max(1, Math.min(10, max)),
+        WaitTimeSeconds: wait,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      });
+      return out.Messages ?? [];
+    },
+
+    deleteForService(queueArn, receiptHandles) {
+      const { ctx, url } = queueOf(queueArn);
+      for (const Entries of batches(receiptHandles, (ReceiptHandle) => ({ ReceiptHandle }))) {
+        messages.deleteMessageBatch({ ...ctx, operation: 'DeleteMessageBatch' }, { QueueUrl: url, Entries });
+      }
+    },
+
+    changeVisibilityForService(queueArn, receiptHandles, visibilityTimeout) {
+      const { ctx, url } = queueOf(queueArn);
+      const entry = (ReceiptHandle: string) => ({ ReceiptHandle, VisibilityTimeout: visibilityTimeout });
+      for (const Entries of batches(receiptHandles, entry)) {
+        messages.changeMessageVisibilityBatch(
+          { ...ctx, operation: 'ChangeMessageVisibilityBatch' },
+          { QueueUrl: url, Entries },
+        );
+      }
     },
   };
 }
