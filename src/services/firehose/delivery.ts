@@ -119,13 +119,23 @@ export class Delivery {
     try {
       await this.#deliverOnce(id);
     } catch (error) {
+      // Not the destination's refusal but ours (a service that would not load): try again later
+      // rather than at once, which would spin.
       this.#state.logger.warn(`firehose: delivery failed: ${(error as Error).stack ?? String(error)}`);
+      this.#retryLater(id);
     } finally {
       this.#running.delete(id);
       this.#again.delete(id);
       if (this.#running.size === 0) for (const resolve of this.#idle.splice(0)) resolve();
       this.changed(id);
     }
+  }
+
+  #retryLater(id: number): void {
+    const row = this.#state.store.streamById(id);
+    if (!row) return;
+    const now = this.#state.now();
+    this.#state.store.transaction(() => this.#state.store.setRetry(id, now + retryDelayMs, row.failing_since ?? now));
   }
 
   async #deliverOnce(id: number): Promise<void> {
@@ -157,7 +167,7 @@ export class Delivery {
       state.logger.info(
         `firehose: ${row.name}: delivery to ${bucket} failed, retrying in 5 s: ${(error as Error).message}`,
       );
-      store.transaction(() => store.setRetry(id, state.now() + retryDelayMs, row.failing_since ?? now));
+      this.#retryLater(id);
       return;
     }
     store.transaction(() => store.deleteRecordsThrough(id, lastSeq));

@@ -88,6 +88,12 @@ const streamColumns =
 export class FirehoseStore {
   readonly #db: Database;
 
+  /** Whether any stream holds records: then the provider starts with Nimbus, to deliver them. */
+  static anyBuffered(db: Database): boolean {
+    if (!db.tablesOf('firehose').includes('firehose_streams')) return false;
+    return db.prepare('SELECT 1 FROM firehose_streams WHERE oldest_at IS NOT NULL LIMIT 1').get() !== undefined;
+  }
+
   constructor(db: Database) {
     this.#db = db;
   }
