@@ -3,20 +3,21 @@
  * measured in one run on this machine with the same load generator (autocannon, 32
  * connections). Prints one JSON line per figure.
  *
- *   node dist/bench/run.js [--only core,sqs,s3,dynamodb] [--seconds 4] [--rounds 5] [--connections 32]
+ *   node dist/bench/run.js [--only core,sqs,s3,dynamodb,kinesis] [--seconds 4] [--rounds 5] [--connections 32]
  *                          [--starts 7] [--messages 1000000] [--objects 1000000] [--items 1000000]
  *                          [--object-sizes-mb 64,1024]
  */
 import { parseArgs } from 'node:util';
 import { benchCore } from './core.js';
 import { benchDynamodb } from './dynamodb.js';
+import { benchKinesis } from './kinesis.js';
 import { benchS3 } from './s3.js';
 import { benchSns } from './sns.js';
 import { benchSqs } from './sqs.js';
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'core,sqs,sns,s3,dynamodb' },
+    only: { type: 'string', default: 'core,sqs,sns,s3,dynamodb,kinesis' },
     seconds: { type: 'string', default: '4' },
     rounds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '32' },
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     await benchS3(settings, Number(values.objects), sizes);
   }
   if (only.has('dynamodb')) await benchDynamodb(settings, Number(values.items));
+  if (only.has('kinesis')) await benchKinesis(settings);
 }
 
 main().catch((error: unknown) => {

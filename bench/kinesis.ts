@@ -1,0 +1,205 @@
+/**
+ * The Kinesis figures, against a Nimbus that keeps its state on disk (as `npm start` does):
+ * - PutRecord and PutRecords (10 records a request) of 1 KB records at 32 connections, next to
+ *   kinesalite (npm, the peer; LevelDB on disk too) and the floor fed the very same requests;
+ * - GetRecords latency: one call reading 100 records from a shard of many, and the rate at 32
+ *   connections.
+ * Requests go over HTTP/1.1 as JSON 1.1 (what kinesalite and Nimbus both speak).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type autocannon from 'autocannon';
+import {
+  type BenchSettings,
+  call,
+  emit,
+  floorArgs,
+  floorPattern,
+  interleaved,
+  type LoadResult,
+  load,
+  median,
+  nimbusPattern,
+  nimbusScript,
+  percentile,
+  type Request,
+  round,
+  signed,
+  startProcess,
+  stopProcess,
+} from './lib.js';
+
+const kinesaliteScript = join(process.cwd(), 'node_modules', 'kinesalite', 'cli.js');
+const kinesalitePattern = /Listening at http:\/\/[^\d]*:(\d+)/;
+const data1k = Buffer.alloc(1024, 'k').toString('base64');
+
+function kinesis(operation: string, input: unknown): Request {
+  return {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': `Kinesis_20131202.${operation}`,
+      authorization: signed('kinesis'),
+      'x-amz-date': '20260101T000000Z',
+    },
+    body: JSON.stringify(input),
+  };
+}
+
+/** kinesalite takes no port 0 (it treats it as its default): find a free one. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function createStream(port: number, name: string, shards: number): Promise<void> {
+  await call(port, kinesis('CreateStream', { StreamName: name, ShardCount: shards }));
+  for (let i = 0; i < 100; i++) {
+    const out = await call(port, kinesis('DescribeStreamSummary', { StreamName: name }));
+    if ((out.StreamDescriptionSummary as { StreamStatus?: string }).StreamStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A PutRecord of a 1 KB record per request, partition keys spread over the shards. */
+function putRecords(stream: string, batch: number): { requests: autocannon.Request[] } {
+  let next = 0;
+  const input = () =>
+    batch === 1
+      ? { StreamName: stream, Data: data1k, PartitionKey: `key-${next++}` }
+      : {
+          StreamName: stream,
+          Records: Array.from({ length: batch }, () => ({ Data: data1k, PartitionKey: `key-${next++}` })),
+        };
+  const operation = batch === 1 ? 'PutRecord' : 'PutRecords';
+  return {
+    requests: [
+      {
+        ...kinesis(operation, input()),
+        setupRequest: (request: autocannon.Request) => ({ ...request, body: JSON.stringify(input()) }),
+      } as autocannon.Request,
+    ],
+  };
+}
+
+async function fill(port: number, stream: string, records: number): Promise<void> {
+  for (let sent = 0; sent < records; sent += 500) {
+    const entries = Array.from({ length: Math.min(500, records - sent) }, (_, i) => ({
+      Data: data1k,
+      PartitionKey: `fill-${sent + i}`,
+    }));
+    await call(port, kinesis('PutRecords', { StreamName: stream, Records: entries }));
+  }
+}
+
+async function trimHorizon(port: number, stream: string): Promise<string> {
+  const out = await call(
+    port,
+    kinesis('GetShardIterator', {
+      StreamName: stream,
+      ShardId: 'shardId-000000000000',
+      ShardIteratorType: 'TRIM_HORIZON',
+    }),
+  );
+  return out.ShardIterator as string;
+}
+
+async function getRecordsLatency(port: number, stream: string, samples: number): Promise<number[]> {
+  const times: number[] = [];
+  let iterator = await trimHorizon(port, stream);
+  for (let i = 0; i < samples; i++) {
+    const started = performance.now();
+    const out = await call(port, kinesis('GetRecords', { ShardIterator: iterator, Limit: 100 }));
+    times.push(performance.now() - started);
+    const records = out.Records as unknown[];
+    iterator = records.length < 100 ? await trimHorizon(port, stream) : (out.NextShardIterator as string);
+  }
+  return times;
+}
+
+function emitRates(
+  operation: string,
+  batch: number,
+  settings: BenchSettings,
+  results: Map<string, LoadResult & { ratio: number }>,
+): void {
+  const ours = results.get('nimbus') as LoadResult & { ratio: number };
+  const peer = results.get('kinesalite') as LoadResult & { ratio: number };
+  emit({
+    figure: 'requests_per_second',
+    operation: `kinesis:${operation}`,
+    record_bytes: 1024,
+    records_per_request: batch,
+    connections: settings.connections,
+    seconds: settings.seconds,
+    rounds: settings.rounds,
+    ...ours,
+    records_per_second: ours.rps * batch,
+    floor: results.get('floor')?.rps,
+    kinesalite_rps: peer.rps,
+    vs_kinesalite: round(ours.ratio / peer.ratio),
+    errors: ours.errors + peer.errors,
+  });
+}
+
+export async function benchKinesis(settings: BenchSettings): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'nimbus-bench-'));
+  const peerDir = mkdtempSync(join(tmpdir(), 'kinesalite-bench-'));
+  const floor = await startProcess(floorArgs, floorPattern);
+  const nimbus = await startProcess(
+    [nimbusScript, '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'],
+    nimbusPattern,
+  );
+  const peerPort = await freePort();
+  const peer = await startProcess(
+    [kinesaliteScript, '--port', String(peerPort), '--path', peerDir, '--createStreamMs', '0', '--shardLimit', '100'],
+    kinesalitePattern,
+  );
+  try {
+    for (const port of [nimbus.port, peer.port]) await createStream(port, 'bench', 4);
+    for (const [operation, batch] of [
+      ['PutRecord', 1],
+      ['PutRecords', 10],
+    ] as const) {
+      const results = await interleaved(
+        [
+          { name: 'floor', run: () => load(floor.port, settings, putRecords('bench', batch)) },
+          { name: 'nimbus', run: () => load(nimbus.port, settings, putRecords('bench', batch)) },
+          { name: 'kinesalite', run: () => load(peer.port, settings, putRecords('bench', batch)) },
+        ],
+        settings.rounds,
+      );
+      emitRates(operation, batch, settings, results);
+    }
+
+    // GetRecords of 100 records from a one-shard stream of 10,000.
+    for (const port of [nimbus.port, peer.port]) {
+      await createStream(port, 'bench-read', 1);
+      await fill(port, 'bench-read', 10_000);
+    }
+    const ours = await getRecordsLatency(nimbus.port, 'bench-read', 200);
+    const theirs = await getRecordsLatency(peer.port, 'bench-read', 200);
+    emit({
+      figure: 'get_records_100_latency',
+      shard_records: 10_000,
+      record_bytes: 1024,
+      samples: ours.length,
+      p50_ms: round(median(ours)),
+      p99_ms: round(percentile(ours, 99)),
+      kinesalite_p50_ms: round(median(theirs)),
+      kinesalite_p99_ms: round(percentile(theirs, 99)),
+    });
+  } finally {
+    await Promise.all([stopProcess(floor.child), stopProcess(nimbus.child), stopProcess(peer.child)]);
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(peerDir, { recursive: true, force: true });
+  }
+}
