@@ -114,7 +114,7 @@ export function eventOutcomes(state: LambdaState, store: EventSourceStore, desti
       if (attempts > retries) return 'RetriesExhausted';
       const at = state.now() + (retryDelaysMs[attempts - 1] ?? 120_000);
       const maxAgeMs = (config?.MaximumEventAgeInSeconds ?? defaultMaxAgeSeconds) * 1000;
-      if (at - row.enqueued_at > maxAgeMs) return 'EventAgeExceeded';
+      if (at - row.enqueued_at >= maxAgeMs) return 'EventAgeExceeded';
       return at;
     },
 

@@ -176,6 +176,8 @@ export function functionOperations(state: LambdaState) {
         codeSize: facts.size,
         now,
       });
+      // The dead-letter queue of failed asynchronous invocations (destinations.ts sends to it).
+      if (input.DeadLetterConfig?.TargetArn) config.DeadLetterConfig = { TargetArn: input.DeadLetterConfig.TargetArn };
       try {
         state.store.transaction(() => {
           // Again inside the transaction: another create may have landed while the code was stored.
@@ -315,6 +317,9 @@ export function functionOperations(state: LambdaState) {
         if (input.Environment !== undefined) config.Environment = { Variables: input.Environment.Variables ?? {} };
         if (input.TracingConfig?.Mode !== undefined) config.TracingConfig = { Mode: input.TracingConfig.Mode };
         if (input.EphemeralStorage !== undefined) config.EphemeralStorage = input.EphemeralStorage;
+        const deadLetter = input.DeadLetterConfig;
+        if (deadLetter?.TargetArn) config.DeadLetterConfig = { TargetArn: deadLetter.TargetArn };
+        else if (deadLetter !== undefined) delete config.DeadLetterConfig;
         if (input.LoggingConfig !== undefined) {
           config.LoggingConfig = {
             ...config.LoggingConfig,
