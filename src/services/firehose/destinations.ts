@@ -19,6 +19,7 @@ export interface StoredDestination {
 export interface StreamConfig {
   destinations: StoredDestination[];
   directPut?: T.DirectPutSourceConfiguration;
+  kinesisSource?: T.KinesisStreamSourceConfiguration;
 }
 
 /** The destination members of CreateDeliveryStream that Nimbus does not deliver to. */

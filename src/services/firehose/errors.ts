@@ -50,3 +50,8 @@ export function tooManyTags(name: string): LimitExceededException {
 export function batchTooLarge(): InvalidArgumentException {
   return new InvalidArgumentException('Records size exceeds 4 MB limit');
 }
+
+/** Puts to a stream that reads Kinesis. The text is AWS's as we remember it, not recorded. */
+export function notDirectPut(type: string): InvalidArgumentException {
+  return new InvalidArgumentException(`This operation is not permitted on ${type} delivery stream type.`);
+}

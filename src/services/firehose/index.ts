@@ -5,8 +5,8 @@ import { FirehoseStore } from './store.js';
 export const firehose: ServiceDefinition = {
   name: 'firehose',
   models: ['firehose'],
-  // Buffered records are delivered on the clock without a request to wake the provider: start it
-  // with Nimbus when some wait (records answered before a restart).
-  startAtBoot: (db) => FirehoseStore.anyBuffered(db),
+  // Buffered records are delivered on the clock, and Kinesis sources read, without a request to
+  // wake the provider: start it with Nimbus when there is such work (from before a restart).
+  startAtBoot: (db) => FirehoseStore.hasWork(db),
   load: () => import('./provider.js'),
 };

@@ -8,8 +8,9 @@ import { randomBytes } from 'node:crypto';
 import type { FirehoseOperations } from '../../generated/firehose/operations.js';
 import type { RequestContext } from '../service-types.js';
 import type { Delivery } from './delivery.js';
-import { batchTooLarge } from './errors.js';
-import type { FirehoseState } from './state.js';
+import { batchTooLarge, notDirectPut } from './errors.js';
+import type { FirehoseState, Scope } from './state.js';
+import type { StreamRow } from './store.js';
 
 const maxBatchBytes = 4 * 1024 * 1024;
 
@@ -27,10 +28,16 @@ function bytesOf(data: Uint8Array | undefined): Buffer {
   return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
+function directPutStream(state: FirehoseState, scope: Scope, name: string): StreamRow {
+  const row = state.stream(scope, name);
+  if (row.type !== 'DirectPut') throw notDirectPut(row.type);
+  return row;
+}
+
 export function recordOperations(state: FirehoseState, delivery: Delivery) {
   return {
     putRecord(ctx, input) {
-      const row = state.stream(ctx, input.DeliveryStreamName);
+      const row = directPutStream(state, ctx, input.DeliveryStreamName);
       const data = bytesOf(input.Record.Data);
       const recordId = newRecordId();
       const now = state.now();
@@ -41,7 +48,7 @@ export function recordOperations(state: FirehoseState, delivery: Delivery) {
     },
 
     putRecordBatch(ctx, input) {
-      const row = state.stream(ctx, input.DeliveryStreamName);
+      const row = directPutStream(state, ctx, input.DeliveryStreamName);
       const records = input.Records.map((record) => bytesOf(record.Data));
       let total = 0;
       for (const data of records) total += data.length;

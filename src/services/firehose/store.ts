@@ -41,6 +41,18 @@ export const firehoseMigrations: Migration[] = [
     CREATE INDEX firehose_records_by_stream ON firehose_records (stream_id, seq);
     `,
   },
+  {
+    // Where a Kinesis-sourced stream has read each shard to (kinesis-source.ts).
+    version: 2,
+    sql: `
+    CREATE TABLE firehose_shard_positions (
+      stream_id INTEGER NOT NULL,
+      shard_id TEXT NOT NULL,
+      position TEXT NOT NULL,
+      PRIMARY KEY (stream_id, shard_id)
+    ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export interface StreamRow {
@@ -88,10 +100,14 @@ const streamColumns =
 export class FirehoseStore {
   readonly #db: Database;
 
-  /** Whether any stream holds records: then the provider starts with Nimbus, to deliver them. */
-  static anyBuffered(db: Database): boolean {
+  /**
+   * Whether any stream holds records or reads a Kinesis stream: then the provider starts with
+   * Nimbus, to deliver them and to go on reading.
+   */
+  static hasWork(db: Database): boolean {
     if (!db.tablesOf('firehose').includes('firehose_streams')) return false;
-    return db.prepare('SELECT 1 FROM firehose_streams WHERE oldest_at IS NOT NULL LIMIT 1').get() !== undefined;
+    const sql = "SELECT 1 FROM firehose_streams WHERE oldest_at IS NOT NULL OR type = 'KinesisStreamAsSource' LIMIT 1";
+    return db.prepare(sql).get() !== undefined;
   }
 
   constructor(db: Database) {
@@ -141,6 +157,7 @@ export class FirehoseStore {
 
   deleteStream(id: number): void {
     this.#db.prepare('DELETE FROM firehose_records WHERE stream_id = ?').run(id);
+    this.#db.prepare('DELETE FROM firehose_shard_positions WHERE stream_id = ?').run(id);
     this.#db.prepare('DELETE FROM firehose_streams WHERE id = ?').run(id);
   }
 
@@ -228,5 +245,27 @@ export class FirehoseStore {
       id: number;
     }>;
     return rows.map((row) => row.id);
+  }
+
+  kinesisSourced(): number[] {
+    const rows = this.#db
+      .prepare("SELECT id FROM firehose_streams WHERE type = 'KinesisStreamAsSource'")
+      .all() as Array<{
+      id: number;
+    }>;
+    return rows.map((row) => row.id);
+  }
+
+  shardPositions(streamId: number): Map<string, string> {
+    const rows = this.#db
+      .prepare('SELECT shard_id, position FROM firehose_shard_positions WHERE stream_id = ?')
+      .all(streamId) as Array<{ shard_id: string; position: string }>;
+    return new Map(rows.map((row) => [row.shard_id, row.position]));
+  }
+
+  setShardPosition(streamId: number, shardId: string, position: string): void {
+    this.#db
+      .prepare('INSERT OR REPLACE INTO firehose_shard_positions (stream_id, shard_id, position) VALUES (?, ?, ?)')
+      .run(streamId, shardId, position);
   }
 }

@@ -12,6 +12,7 @@ import type { RequestContext } from '../service-types.js';
 import type { Delivery } from './delivery.js';
 import { destinationDescription, destinationOf, type StreamConfig, updatedS3 } from './destinations.js';
 import { destinationNotFound, invalidArgument, streamExists, tooManyTags, versionMismatch } from './errors.js';
+import type { KinesisSource } from './kinesis-source.js';
 import { checkProcessing } from './processing.js';
 import { configOf, type FirehoseState, streamArn } from './state.js';
 import type { StreamRow } from './store.js';
@@ -44,37 +45,61 @@ function describe(row: StreamRow, input: T.DescribeDeliveryStreamInput): T.Deliv
   };
   if (row.version > 1) out.LastUpdateTimestamp = new Date(row.updated_at);
   if (config.directPut) out.Source = { DirectPutSourceDescription: config.directPut };
+  if (config.kinesisSource) {
+    out.Source = {
+      KinesisStreamSourceDescription: { ...config.kinesisSource, DeliveryStartTimestamp: new Date(row.created_at) },
+    };
+  }
   return out;
 }
 
-export function streamOperations(state: FirehoseState, delivery: Delivery) {
+export function streamOperations(state: FirehoseState, delivery: Delivery, kinesis: KinesisSource) {
   return {
     createDeliveryStream(ctx, input) {
       const type = input.DeliveryStreamType ?? 'DirectPut';
-      // Kinesis (and MSK, database) sources need those services' in-process feeds, which Nimbus
-      // does not have yet. The text is guessed.
-      if (type !== 'DirectPut') throw invalidArgument(`DeliveryStreamType ${type} is not supported by Nimbus yet.`);
+      // MSK and database sources need feeds Nimbus does not have. The text is guessed.
+      if (type !== 'DirectPut' && type !== 'KinesisStreamAsSource') {
+        throw invalidArgument(`DeliveryStreamType ${type} is not supported by Nimbus yet.`);
+      }
       const destination = destinationOf(input);
       checkProcessing(destination.s3.ProcessingConfiguration);
       const tags = input.Tags ?? [];
       if (tags.length > maxTags) throw tooManyTags(input.DeliveryStreamName);
-      if (state.store.stream(ctx.account, ctx.region, input.DeliveryStreamName)) {
-        throw streamExists(input.DeliveryStreamName, ctx.account);
-      }
       const config: StreamConfig = { destinations: [destination] };
       if (input.DirectPutSourceConfiguration) config.directPut = input.DirectPutSourceConfiguration;
-      const encryption = input.DeliveryStreamEncryptionConfigurationInput;
-      state.store.insertStream({
-        account: ctx.account,
-        region: ctx.region,
-        name: input.DeliveryStreamName,
-        type,
-        config: JSON.stringify(config),
-        encryption: encryption ? JSON.stringify({ ...encryption, Status: 'ENABLED' }) : null,
-        tags: JSON.stringify(tags),
-        now: state.now(),
+      const insert = () => {
+        if (state.store.stream(ctx.account, ctx.region, input.DeliveryStreamName)) {
+          throw streamExists(input.DeliveryStreamName, ctx.account);
+        }
+        const encryption = input.DeliveryStreamEncryptionConfigurationInput;
+        const id = state.store.insertStream({
+          account: ctx.account,
+          region: ctx.region,
+          name: input.DeliveryStreamName,
+          type,
+          config: JSON.stringify(config),
+          encryption: encryption ? JSON.stringify({ ...encryption, Status: 'ENABLED' }) : null,
+          tags: JSON.stringify(tags),
+          now: state.now(),
+        });
+        return state.store.streamById(id) as StreamRow;
+      };
+      const answer = { DeliveryStreamARN: streamArn(ctx, input.DeliveryStreamName) };
+      if (type === 'DirectPut') {
+        insert();
+        return answer;
+      }
+      const source = input.KinesisStreamSourceConfiguration;
+      // Texts guessed.
+      if (!source) throw invalidArgument('KinesisStreamSourceConfiguration is required for KinesisStreamAsSource.');
+      config.kinesisSource = source;
+      return kinesis.feedFor(source.KinesisStreamARN).then((feed) => {
+        if (!feed) throw invalidArgument(`Kinesis stream ${source.KinesisStreamARN} does not exist.`);
+        // The feed was loaded after an await, outside the request's savepoint: a transaction of its own.
+        const row = state.store.transaction(insert);
+        kinesis.start(feed, row);
+        return answer;
       });
-      return { DeliveryStreamARN: streamArn(ctx, input.DeliveryStreamName) };
     },
 
     describeDeliveryStream(ctx, input) {
@@ -99,6 +124,7 @@ export function streamOperations(state: FirehoseState, delivery: Delivery) {
       const row = state.stream(ctx, input.DeliveryStreamName);
       state.store.deleteStream(row.id);
       delivery.forget(row.id);
+      kinesis.forget(row.id);
       return {};
     },
 
