@@ -248,6 +248,17 @@ describe('Kinesis records', () => {
       assert.deepEqual(await readAll(kinesis, 's'), ['day two']);
     });
 
+    test('the sweep deletes the rows of records past retention within a minute of Nimbus time', async () => {
+      await createStream(kinesis, 's');
+      for (const data of ['1', '2', '3']) await put('s', data);
+      const db = cloud.server.nimbus.deps().db;
+      const rows = () => (db.prepare('SELECT count(*) AS n FROM kinesis_records').get() as { n: number }).n;
+      assert.equal(rows(), 3);
+      cloud.clock.advance(24 * 3600 + 60);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(rows(), 0);
+    });
+
     test('a longer retention keeps records longer', async () => {
       await createStream(kinesis, 's');
       await kinesis.send(new IncreaseStreamRetentionPeriodCommand({ StreamName: 's', RetentionPeriodHours: 48 }));
