@@ -49,6 +49,8 @@ export interface TableDefinition {
   TimeToLive?: { AttributeName: string; Enabled: boolean };
   OnDemandThroughput?: T.OnDemandThroughput;
   WarmThroughput?: T.WarmThroughput;
+  /** For a table made by a restore: where from, and when (epoch ms). */
+  RestoreSummary?: { SourceBackupArn?: string; SourceTableArn?: string; RestoreDateTime: number };
 }
 
 export interface KeyAttribute {
@@ -210,6 +212,14 @@ export function describeTable(table: Table, phase: Phase, extras: DescribeExtras
   out.ItemCount = extras.counts.item_count;
   out.TableArn = table.arn;
   out.TableId = d.TableId;
+  if (d.RestoreSummary) {
+    // A restore is done by the time it answers, so only its own answer says it is in progress.
+    out.RestoreSummary = {
+      ...d.RestoreSummary,
+      RestoreDateTime: new Date(d.RestoreSummary.RestoreDateTime),
+      RestoreInProgress: phase === 'create',
+    };
+  }
   if (d.BillingMode === 'PAY_PER_REQUEST') {
     out.BillingModeSummary = { BillingMode: 'PAY_PER_REQUEST' };
     if (phase !== 'create' && d.LastUpdateToPayPerRequestAt !== undefined) {

@@ -298,6 +298,8 @@ describe('DynamoDB backups and point-in-time recovery', () => {
       assert.equal(byGroup.Count, 2);
       const table = await dynamo.send(new DescribeTableCommand({ TableName: 'orders-copy' }));
       assert.equal(table.Table?.ItemCount, 2);
+      assert.equal(table.Table?.RestoreSummary?.SourceBackupArn, created.BackupDetails?.BackupArn);
+      assert.equal(table.Table?.RestoreSummary?.RestoreInProgress, false);
       assert.equal(table.Table?.GlobalSecondaryIndexes?.[0]?.ItemCount, 2);
     });
 

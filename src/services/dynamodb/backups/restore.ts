@@ -108,7 +108,17 @@ export function restoreTable(
   const created = createTable(ctx, createInput(name, source.definition, overrides));
   const row = state.store.table(ctx.account, ctx.region, name);
   if (!row) throw new Error('dynamodb: the restored table is missing');
-  const table: Table = parseTable(row);
+  const restored: T.RestoreSummary = source.summary;
+  const definition: TableDefinition = {
+    ...(JSON.parse(row.definition) as TableDefinition),
+    RestoreSummary: {
+      ...(restored.SourceBackupArn ? { SourceBackupArn: restored.SourceBackupArn } : {}),
+      ...(restored.SourceTableArn ? { SourceTableArn: restored.SourceTableArn } : {}),
+      RestoreDateTime: (restored.RestoreDateTime as Date).getTime(),
+    },
+  };
+  state.store.updateDefinition(row, JSON.stringify(definition));
+  const table: Table = parseTable(state.store.table(ctx.account, ctx.region, name) ?? row);
   const counts = items.copyItems(table.id);
   state.store.addCounts(table.id, counts.n, counts.bytes);
   const sourceIndexes = new Map(
