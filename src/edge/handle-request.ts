@@ -21,6 +21,7 @@ import { credentialScope } from '../resolve/sigv4.js';
 import type { RequestContext } from '../services/service-types.js';
 import { emptyBody, isSmallPayload, readBody, readPayload } from './body.js';
 import { handleControl, isControlPath } from './control-plane.js';
+import { functionUrlId, serveFunctionUrl } from './function-url.js';
 import { preflight, writeResponse } from './respond.js';
 import { unresolvedResponse } from './unresolved.js';
 import { serveWebsite, websiteBucket } from './website.js';
@@ -68,6 +69,8 @@ async function answer(
   try {
     const site = websiteBucket(req);
     if (site !== undefined) return await serveWebsite(nimbus, req, site, path, requestId);
+    const urlId = functionUrlId(req);
+    if (urlId !== undefined) return await serveFunctionUrl(nimbus, req, urlId, path, query, requestId);
     if (!scope && method === 'POST' && wireFamily(shape) === 'query') {
       // An unsigned query request (AssumeRoleWithWebIdentity) names its service only in the form.
       body = await readBody(req, limit);

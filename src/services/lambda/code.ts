@@ -10,7 +10,7 @@
  * target could name anything on the machine.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { unzipSync } from 'fflate';
 import { AwsError } from '../../errors/aws-error.js';
@@ -127,4 +127,18 @@ export async function isDirectory(path: string): Promise<boolean> {
 /** Where a code blob is extracted under the work directory. */
 export function codeDirectory(workDir: string, blobId: string): string {
   return join(workDir, 'code', blobId);
+}
+
+/** Copies directories into `dir` in order, a later one's files over an earlier one's (layers into /opt). */
+export async function mergeDirectories(parts: string[], dir: string): Promise<void> {
+  const root = `${dir}.${randomBytes(4).toString('hex')}.tmp`;
+  await mkdir(root, { recursive: true });
+  try {
+    for (const part of parts) await cp(part, root, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
+    await rename(root, dir);
+  } catch (error) {
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  }
 }

@@ -47,6 +47,8 @@ export interface EnvironmentOptions {
   timeoutSeconds: number;
   memorySize: number;
   generation: number;
+  /** The version the environment runs (`$LATEST` or a number), as its START lines name it. */
+  version?: string;
   /** Receives every log event of the environment, in order. */
   log: (event: LogEvent) => void;
   /** Called once when the environment can run no more invocations. */
@@ -187,7 +189,7 @@ export class ExecutionEnvironment {
           errorType: 'Runtime.ExitError',
           errorMessage: 'Runtime exited without providing a reason',
         };
-        this.#log(`START RequestId: ${invocation.requestId} Version: $LATEST`);
+        this.#log(`START RequestId: ${invocation.requestId} Version: ${this.#version}`);
         this.#finish(
           errorPayload(failure.errorType, `RequestId: ${invocation.requestId} Error: ${failure.errorMessage}`),
           'Unhandled',
@@ -235,7 +237,7 @@ export class ExecutionEnvironment {
     const deadline = Date.now() + timeoutMs;
     running.delivered = true;
     running.deliveredAt = performance.now();
-    this.#log(`START RequestId: ${invocation.requestId} Version: $LATEST`);
+    this.#log(`START RequestId: ${invocation.requestId} Version: ${this.#version}`);
     if (running.timer) clearTimeout(running.timer);
     running.timer = setTimeout(() => this.#timedOut(), timeoutMs);
     running.timer.unref();
@@ -263,7 +265,7 @@ export class ExecutionEnvironment {
     this.#initErrored = true;
     const running = this.#running;
     if (running && !running.finished) {
-      if (!running.delivered) this.#log(`START RequestId: ${running.invocation.requestId} Version: $LATEST`);
+      if (!running.delivered) this.#log(`START RequestId: ${running.invocation.requestId} Version: ${this.#version}`);
       this.#finish(body, 'Unhandled');
     }
     this.kill();
@@ -274,7 +276,7 @@ export class ExecutionEnvironment {
     if (!running || running.finished) return;
     const seconds = this.#options.timeoutSeconds.toFixed(2);
     const id = running.invocation.requestId;
-    if (!running.delivered) this.#log(`START RequestId: ${id} Version: $LATEST`);
+    if (!running.delivered) this.#log(`START RequestId: ${id} Version: ${this.#version}`);
     this.#log(`${new Date(this.#options.clock.now()).toISOString()} ${id} Task timed out after ${seconds} seconds`);
     this.kill();
     this.#finish(
@@ -298,7 +300,7 @@ export class ExecutionEnvironment {
                   ? `Runtime exited with error: exit status ${status}`
                   : `Runtime exited with error: signal: ${status === 'SIGKILL' ? 'killed' : status}`,
             });
-      if (!running.delivered) this.#log(`START RequestId: ${id} Version: $LATEST`);
+      if (!running.delivered) this.#log(`START RequestId: ${id} Version: ${this.#version}`);
       this.#finish(errorPayload(failure.errorType, `RequestId: ${id} Error: ${failure.errorMessage}`), 'Unhandled');
     }
     this.#markDead();
@@ -358,6 +360,10 @@ export class ExecutionEnvironment {
       }
     }
     return text.slice(start);
+  }
+
+  get #version(): string {
+    return this.#options.version ?? '$LATEST';
   }
 
   #log(message: string): void {

@@ -7,24 +7,41 @@ import type { RequestContext } from '../service-types.js';
 import { functionNotFound } from './errors.js';
 import { type EventQueue, newInvocationId, runInvocation } from './invoke.js';
 import { latest, parseFunctionRef, requireLatest } from './names.js';
+import { policyAllowsInvoke } from './permissions.js';
 import type { LambdaState } from './state.js';
 import type { StoredFunction } from './store.js';
+import { resolveRef, type Target } from './versions.js';
 
 export interface LambdaFromServices {
   /** Queues an asynchronous (Event) invocation; resolves once it is accepted. Rejects with ResourceNotFoundException for a function that does not exist. */
   invokeEventFromService(functionArn: string, payload: string): Promise<void>;
   /** Runs a RequestResponse invocation and resolves with its payload and whether it failed. */
   invokeSync(functionArn: string, payload: string): Promise<{ payload: string; functionError?: string }>;
+  /**
+   * Whether the resource policy of what `functionArn` names (function, version or alias) lets
+   * `principal` (a service, `s3.amazonaws.com`) invoke it from `sourceArn` (and `sourceAccount`).
+   */
+  allowsInvoke(functionArn: string, principal: string, sourceArn?: string, sourceAccount?: string): boolean;
 }
 
 const arnPattern = /^arn:aws[\w-]*:lambda:([a-z0-9-]+):(\d{12}):function:([^:]+)(?::([^:]+))?$/;
 
-function functionOf(state: LambdaState, arn: string): StoredFunction {
+/** What a (possibly qualified) ARN names and runs: an alias picks its version by weight. */
+function targetOf(state: LambdaState, arn: string): Target {
   const match = arnPattern.exec(arn);
-  const qualifier = match?.[4];
-  const fn = match ? state.store.get(match[2] as string, match[1] as string, match[3] as string) : undefined;
-  if (!fn || (qualifier !== undefined && qualifier !== latest)) throw functionNotFound(arn);
-  return fn;
+  if (!match) throw functionNotFound(arn);
+  return resolveRef(
+    state,
+    { region: match[1] as string, account: match[2] as string, name: match[3] as string, qualifier: match[4] },
+    true,
+  );
+}
+
+function functionOf(state: LambdaState, arn: string): StoredFunction {
+  const target = targetOf(state, arn);
+  // Queued events name the function only (store.ts `lambda_event_queue`): they run $LATEST.
+  if (target.version !== latest) throw functionNotFound(arn);
+  return target.fn;
 }
 
 export function fromServicesOperations(state: LambdaState, events: EventQueue) {
@@ -36,14 +53,26 @@ export function fromServicesOperations(state: LambdaState, events: EventQueue) {
   return {
     invokeEventFromService: queue,
 
+    allowsInvoke(functionArn: string, principal: string, sourceArn?: string, sourceAccount?: string): boolean {
+      return policyAllowsInvoke(state, functionArn, principal, sourceArn, sourceAccount);
+    },
+
     /** The deprecated InvokeAsync API operation. */
     invokeAsync(ctx: RequestContext, input: InvokeAsyncRequest): Promise<InvokeAsyncResponse> {
       return invokeAsyncOperation(state, events, ctx, input);
     },
 
     async invokeSync(functionArn: string, payload: string): Promise<{ payload: string; functionError?: string }> {
-      const fn = functionOf(state, functionArn);
-      const result = await runInvocation(state, fn, newInvocationId(), Buffer.from(payload, 'utf8'), undefined, true);
+      const target = targetOf(state, functionArn);
+      const result = await runInvocation(
+        state,
+        target.runnable,
+        newInvocationId(),
+        Buffer.from(payload, 'utf8'),
+        undefined,
+        true,
+        target.arn,
+      );
       const out: { payload: string; functionError?: string } = { payload: result.payload.toString('utf8') };
       if (result.functionError) out.functionError = result.functionError;
       return out;

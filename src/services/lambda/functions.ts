@@ -14,6 +14,7 @@ import { AwsError } from '../../errors/aws-error.js';
 import type { LambdaOperations } from '../../generated/lambda/operations.js';
 import type * as T from '../../generated/lambda/types.js';
 import type { RequestContext } from '../service-types.js';
+import { deleteVersion } from './aliases.js';
 import { checkZip, maxZippedBytes } from './code.js';
 import {
   checkEnvironment,
@@ -35,13 +36,15 @@ import {
   s3CodeError,
   zippedTooLarge,
 } from './errors.js';
+import { checkFunctionLayers } from './layers.js';
 import { functionArn, latest, parseFunctionRef, requireLatest } from './names.js';
 import type { LambdaState } from './state.js';
 import type { StoredFunction } from './store.js';
+import { pendingVersionView, publish, resolveRef, targetConfiguration } from './versions.js';
 
 const maxListItems = 50;
 
-/** The function a request names, or AWS's "Function not found" (`$LATEST` only: no versions yet). */
+/** The function a request names for a change, or AWS's "Function not found" (`$LATEST` only: versions never change). */
 export function requireFunction(
   state: LambdaState,
   ctx: RequestContext,
@@ -75,7 +78,7 @@ async function collect(body: unknown): Promise<Buffer> {
 }
 
 /** The zip a request gives: its bytes, or an S3 object read in-process from Nimbus's S3. */
-async function codeBytes(state: LambdaState, ctx: RequestContext, code: CodeSource): Promise<Buffer> {
+export async function codeBytes(state: LambdaState, ctx: RequestContext, code: CodeSource): Promise<Buffer> {
   if (code.ZipFile !== undefined) return Buffer.from(code.ZipFile);
   if (code.S3Bucket === undefined || code.S3Key === undefined) {
     // Not recorded: AWS's text for a request with no code source (as the AWS CLI shows it).
@@ -107,18 +110,19 @@ function shortNameCheck(name: string): void {
   }
 }
 
-/** What Nimbus does not do yet, refused rather than pretended. */
-function refuseUnsupported(input: { Layers?: string[]; Publish?: boolean; PackageType?: string }): void {
-  const layer = input.Layers?.[0];
-  if (layer !== undefined) throw invalidParameter(`Layer version ${layer} does not exist.`);
-  if (input.Publish) {
-    throw invalidParameter('Nimbus does not publish function versions yet: call it again without Publish');
-  }
+/** What Nimbus does not do, refused rather than pretended. */
+function refuseUnsupported(input: { PackageType?: string }): void {
   if (input.PackageType === 'Image') {
     throw invalidParameter(
       'Nimbus runs .zip deployment packages only: container images (PackageType Image) are not supported',
     );
   }
+}
+
+/** Deletes a code blob that no function row or version names any more. */
+function dropBlob(state: LambdaState, blobId: string): void {
+  if (state.published.blobInUse(blobId)) return;
+  void state.deps.blobs.delete(blobId).catch(() => {});
 }
 
 function codeLocation(ctx: RequestContext, fn: StoredFunction): string {
@@ -150,6 +154,7 @@ export function functionOperations(state: LambdaState) {
       checkRuntimeName(input.Runtime);
       checkLimits(input.MemorySize, input.Timeout);
       checkEnvironment(input.Environment?.Variables);
+      const layers = input.Layers ? checkFunctionLayers(state, ref.region, input.Layers) : undefined;
       if (state.store.get(ref.account, ref.region, ref.name)) throw functionExists(ref.name);
       const zip = await codeBytes(state, ctx, input.Code);
       const facts = checkZip(zip);
@@ -178,6 +183,8 @@ export function functionOperations(state: LambdaState) {
       });
       // The dead-letter queue of failed asynchronous invocations (destinations.ts sends to it).
       if (input.DeadLetterConfig?.TargetArn) config.DeadLetterConfig = { TargetArn: input.DeadLetterConfig.TargetArn };
+      if (layers && layers.length > 0) config.Layers = layers;
+      let version: T.FunctionConfiguration | undefined;
       try {
         state.store.transaction(() => {
           // Again inside the transaction: another create may have landed while the code was stored.
@@ -195,19 +202,26 @@ export function functionOperations(state: LambdaState) {
             },
             now,
           );
+          if (input.Publish)
+            version = publish(state, state.store.get(ref.account, ref.region, ref.name) as StoredFunction, {});
         });
       } catch (error) {
         await state.deps.blobs.delete(blobId);
         throw error;
       }
-      return pendingView(config);
+      // test_publish_version_on_create: the function's ARN, the version's number.
+      return version
+        ? pendingVersionView({ ...config, Version: version.Version as string }, false)
+        : pendingView(config);
     },
 
     getFunction(ctx, input) {
-      const fn = requireFunction(state, ctx, input.FunctionName, input.Qualifier);
+      const ref = parseFunctionRef(ctx, input.FunctionName, input.Qualifier);
+      const target = resolveRef(state, ref);
+      const fn = target.fn;
       const out: T.GetFunctionResponse = {
-        Configuration: fn.config,
-        Code: { RepositoryType: 'S3', Location: codeLocation(ctx, fn) },
+        Configuration: targetConfiguration(target, ref.qualifier),
+        Code: { RepositoryType: 'S3', Location: codeLocation(ctx, target.runnable) },
       };
       if (Object.keys(fn.tags).length > 0) out.Tags = fn.tags;
       if (fn.reservedConcurrency !== undefined)
@@ -216,7 +230,8 @@ export function functionOperations(state: LambdaState) {
     },
 
     getFunctionConfiguration(ctx, input) {
-      return requireFunction(state, ctx, input.FunctionName, input.Qualifier).config;
+      const ref = parseFunctionRef(ctx, input.FunctionName, input.Qualifier);
+      return targetConfiguration(resolveRef(state, ref), ref.qualifier);
     },
 
     listFunctions(ctx, input) {
@@ -240,11 +255,14 @@ export function functionOperations(state: LambdaState) {
         // Not recorded: AWS's text, as the AWS CLI shows it.
         throw invalidParameter('$LATEST version cannot be deleted without deleting the function.');
       }
-      requireLatest(ref, true);
-      state.store.transaction(() => state.store.delete(fn.account, fn.region, fn.name));
+      if (ref.qualifier !== undefined) return deleteVersion(state, fn, ref.qualifier);
+      const versionBlobs = state.store.transaction(() => {
+        state.store.delete(fn.account, fn.region, fn.name);
+        return state.published.deleteFunction(fn.account, fn.region, fn.name);
+      });
       state.pool.stopFunction(fn.account, fn.region, fn.name);
       state.forgetCredentials(fn);
-      void state.deps.blobs.delete(fn.codeBlob).catch(() => {});
+      for (const blob of new Set([fn.codeBlob, ...versionBlobs])) dropBlob(state, blob);
       return { StatusCode: 204 };
     },
 
@@ -252,7 +270,6 @@ export function functionOperations(state: LambdaState) {
       state.noteEndpoint(ctx.endpoint);
       const fn = requireFunction(state, ctx, input.FunctionName);
       if (input.RevisionId !== undefined && input.RevisionId !== fn.config.RevisionId) throw revisionMismatch();
-      refuseUnsupported({ Publish: input.Publish });
       if (input.ImageUri !== undefined) refuseUnsupported({ PackageType: 'Image' });
       const zip = await codeBytes(state, ctx, input);
       const facts = checkZip(zip);
@@ -271,6 +288,7 @@ export function functionOperations(state: LambdaState) {
       const blobId = state.deps.blobs.newId();
       await state.deps.blobs.put(blobId, zip);
       let updated: StoredFunction;
+      let version: T.FunctionConfiguration | undefined;
       try {
         updated = state.store.transaction(() => {
           const current = requireFunction(state, ctx, input.FunctionName);
@@ -284,6 +302,7 @@ export function functionOperations(state: LambdaState) {
             generation: current.generation + 1,
           };
           state.store.update(next);
+          if (input.Publish) version = publish(state, next, {});
           return next;
         });
       } catch (error) {
@@ -291,13 +310,13 @@ export function functionOperations(state: LambdaState) {
         throw error;
       }
       state.pool.retireIdle(fn.account, fn.region, fn.name);
-      void state.deps.blobs.delete(fn.codeBlob).catch(() => {});
-      return inProgressView(updated.config);
+      dropBlob(state, fn.codeBlob);
+      // test_publish_with_update: the new version, pending.
+      return version ? pendingVersionView(version, true) : inProgressView(updated.config);
     },
 
     updateFunctionConfiguration(ctx, input) {
       state.noteEndpoint(ctx.endpoint);
-      refuseUnsupported({ Layers: input.Layers });
       if (input.Runtime !== undefined) checkRuntimeName(input.Runtime);
       checkLimits(input.MemorySize, input.Timeout);
       checkEnvironment(input.Environment?.Variables);
@@ -311,6 +330,11 @@ export function functionOperations(state: LambdaState) {
         };
         if (input.Role !== undefined) config.Role = input.Role;
         if (input.Handler !== undefined) config.Handler = input.Handler;
+        if (input.Layers !== undefined) {
+          const layers = checkFunctionLayers(state, current.region, input.Layers);
+          if (layers.length > 0) config.Layers = layers;
+          else delete config.Layers;
+        }
         if (input.Description !== undefined) config.Description = input.Description;
         if (input.Timeout !== undefined) config.Timeout = input.Timeout;
         if (input.MemorySize !== undefined) config.MemorySize = input.MemorySize;

@@ -20,9 +20,10 @@ import type * as T from '../../generated/lambda/types.js';
 import type { RequestContext } from '../service-types.js';
 import type { InvocationResult } from './environments.js';
 import { payloadTooLarge } from './errors.js';
-import { functionArn, latest, parseFunctionRef, requireLatest } from './names.js';
+import { functionArn } from './names.js';
 import type { LambdaState } from './state.js';
 import type { EventRow, StoredFunction } from './store.js';
+import { resolveTarget } from './versions.js';
 
 /** https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html */
 const maxSyncPayload = 6291456;
@@ -197,11 +198,12 @@ export function runInvocation(
   payload: Buffer,
   clientContext: string | undefined,
   throttle: boolean,
+  invokedArn: string = functionArn(fn.account, fn.region, fn.name),
 ): Promise<InvocationResult> {
   const invocation = {
     requestId,
     payload,
-    invokedArn: functionArn(fn.account, fn.region, fn.name),
+    invokedArn,
     ...(clientContext !== undefined ? { clientContext } : {}),
   };
   return state.pool.run(fn, invocation, throttle);
@@ -211,10 +213,9 @@ export function invokeOperations(state: LambdaState, events: EventQueue) {
   return {
     async invoke(ctx, input) {
       state.noteEndpoint(ctx.endpoint);
-      const ref = parseFunctionRef(ctx, input.FunctionName, input.Qualifier);
-      const fn = state.store.get(ref.account, ref.region, ref.name);
-      requireLatest(ref, fn !== undefined, true);
-      const found = fn as StoredFunction;
+      // An alias picks its version by weight here (versions.ts); `found` is what runs.
+      const target = resolveTarget(state, ctx, input.FunctionName, input.Qualifier, true);
+      const found = target.runnable;
       const payload = input.Payload ? Buffer.from(input.Payload) : Buffer.alloc(0);
       const type = input.InvocationType ?? 'RequestResponse';
       if (payload.length > (type === 'Event' ? maxAsyncPayload : maxSyncPayload)) {
@@ -233,8 +234,9 @@ export function invokeOperations(state: LambdaState, events: EventQueue) {
         payload,
         decodeClientContext(input.ClientContext),
         true,
+        target.arn,
       );
-      const out: T.InvocationResponse = { StatusCode: 200, Payload: result.payload, ExecutedVersion: latest };
+      const out: T.InvocationResponse = { StatusCode: 200, Payload: result.payload, ExecutedVersion: target.version };
       if (result.functionError) out.FunctionError = result.functionError;
       if (input.LogType === 'Tail') out.LogResult = tail(result.log);
       return out;

@@ -47,6 +47,10 @@ export interface LaunchInput {
   variables: Record<string, string>;
   /** Where the provider wrote the Python runtime's bootstrap. */
   pythonBootstrap: string;
+  /** `$LATEST` or the published version the environment runs. */
+  version?: string;
+  /** The function's layers, extracted in order into one directory: what AWS mounts at /opt. */
+  optDir?: string;
 }
 
 /** The file descriptor our bootstraps write whole log records to (one JSON string a line). */
@@ -80,7 +84,7 @@ export function launchSpec(input: LaunchInput): LaunchSpec | LaunchFailure {
   const family = runtimeFamily(input.runtime);
   const env: Record<string, string> = {
     AWS_LAMBDA_FUNCTION_NAME: input.functionName,
-    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_VERSION: input.version ?? '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(input.memorySize),
     AWS_LAMBDA_LOG_GROUP_NAME: input.logGroup,
     AWS_LAMBDA_LOG_STREAM_NAME: input.logStream,
@@ -104,15 +108,30 @@ export function launchSpec(input: LaunchInput): LaunchSpec | LaunchFailure {
     const value = process.env[name];
     if (value !== undefined) env[name] = value;
   }
+  const opt = input.optDir;
+  if (opt !== undefined) {
+    // Layers: /opt is not ours to write, so the directory is named here and in the search paths
+    // AWS's runtimes give /opt (https://docs.aws.amazon.com/lambda/latest/dg/packaging-layers.html#packaging-layers-paths).
+    env.NIMBUS_LAMBDA_OPT = opt;
+    env.PATH = [join(opt, 'bin'), env.PATH].filter((part) => part !== undefined).join(delimiter);
+  }
   Object.assign(env, input.variables);
   const base = { env, cwd: input.taskRoot };
   switch (family) {
-    case 'node':
-      env.NODE_PATH = [input.taskRoot, ...nimbusNodeModules()].join(delimiter);
+    case 'node': {
+      const layerPaths =
+        opt === undefined ? [] : [join(opt, 'nodejs', 'node_modules'), join(opt, 'nodejs', 'node20', 'node_modules')];
+      env.NODE_PATH = [input.taskRoot, ...layerPaths, ...nimbusNodeModules()].join(delimiter);
       return { ...base, command: process.execPath, args: [nodeBootstrap] };
+    }
     case 'python': {
       const python = pythonInterpreter();
       if (!python) return { errorType: 'Runtime.Unavailable', errorMessage: missingInterpreter(input.runtime) };
+      if (opt !== undefined) {
+        env.PYTHONPATH = [join(opt, 'python'), join(opt, 'python', 'lib', input.runtime, 'site-packages')].join(
+          delimiter,
+        );
+      }
       env.PYTHONUNBUFFERED = '1';
       env.PYTHONDONTWRITEBYTECODE = '1';
       return { ...base, command: python, args: [input.pythonBootstrap] };

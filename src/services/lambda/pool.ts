@@ -36,6 +36,12 @@ export function functionKey(account: string, region: string, name: string): stri
   return `${account}\n${region}\n${name}`;
 }
 
+/** Each published version has environments of its own, beside `$LATEST`'s. */
+function groupKey(fn: StoredFunction): string {
+  const key = functionKey(fn.account, fn.region, fn.name);
+  return fn.version === undefined ? key : `${key}\n${fn.version}`;
+}
+
 export class EnvironmentPool {
   readonly #options: PoolOptions;
   readonly #groups = new Map<string, FunctionEnvironments>();
@@ -51,7 +57,7 @@ export class EnvironmentPool {
   async run(fn: StoredFunction, invocation: Invocation, throttle: boolean): Promise<InvocationResult> {
     const group = this.#group(fn);
     for (;;) {
-      if (group.closed) throw functionNotFound(functionArn(fn.account, fn.region, fn.name, latest));
+      if (group.closed) throw functionNotFound(functionArn(fn.account, fn.region, fn.name, fn.version ?? latest));
       this.#retireStale(group, fn.generation);
       let env = group.idle.pop();
       if (env) {
@@ -84,14 +90,16 @@ export class EnvironmentPool {
   }
 
   /** Stops every environment of a deleted function (busy ones once their invocation ends). */
-  stopFunction(account: string, region: string, name: string): void {
+  stopFunction(account: string, region: string, name: string, version?: string): void {
     const key = functionKey(account, region, name);
-    const group = this.#groups.get(key);
-    if (!group) return;
-    group.closed = true;
-    this.#groups.delete(key);
-    for (const env of [...group.idle]) env.kill();
-    for (const wake of group.waiters.splice(0)) wake();
+    for (const [each, group] of [...this.#groups]) {
+      if (version === undefined ? each !== key && !each.startsWith(`${key}\n`) : each !== `${key}\n${version}`)
+        continue;
+      group.closed = true;
+      this.#groups.delete(each);
+      for (const env of [...group.idle]) env.kill();
+      for (const wake of group.waiters.splice(0)) wake();
+    }
   }
 
   /** Stops a function's idle environments: its code or configuration changed. */
@@ -115,7 +123,7 @@ export class EnvironmentPool {
   }
 
   #group(fn: StoredFunction): FunctionEnvironments {
-    const key = functionKey(fn.account, fn.region, fn.name);
+    const key = groupKey(fn);
     let group = this.#groups.get(key);
     if (!group) {
       group = { all: new Set(), idle: [], idleTimers: new Map(), waiters: [], starting: 0, closed: false };

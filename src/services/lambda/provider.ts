@@ -3,23 +3,29 @@
  *
  * The operations live with their resources (functions.ts, invoke.ts, settings.ts), each a table
  * checked against the generated interface; from-services.ts is what other services call.
- * Operations not here answer 501 (versions, aliases, permissions, layers, event source
- * mappings, function URLs, ...).
+ * Versions, aliases, resource policies, layers and function URLs have files of their own
+ * (versions.ts, aliases.ts, permissions.ts, layers.ts, urls.ts). Operations not here answer 501.
  */
 import { type LambdaOperations, lambdaOperations } from '../../generated/lambda/operations.js';
 import type { Migration } from '../../state/database.js';
 import type { ControlRequest, Provider, RequestContext, ServiceControl, ServiceDeps } from '../service-types.js';
+import { aliasOperations } from './aliases.js';
 import { EventSources } from './event-sources/index.js';
 import { fromServicesOperations, type LambdaFromServices } from './from-services.js';
 import { functionOperations } from './functions.js';
 import { inspect } from './inspection.js';
 import { EventQueue, invokeOperations } from './invoke.js';
+import { layerOperations } from './layers.js';
+import { permissionOperations } from './permissions.js';
+import { publishedMigrations } from './published-store.js';
 import { settingOperations } from './settings.js';
 import { LambdaState } from './state.js';
 import { lambdaMigrations } from './store.js';
+import { urlOperations } from './urls.js';
+import { versionOperations } from './versions.js';
 
 export const operations = lambdaOperations;
-export const migrations: Migration[] = lambdaMigrations;
+export const migrations: Migration[] = [...lambdaMigrations, ...publishedMigrations];
 export const readOnlyOperations: ReadonlySet<string> = new Set([
   'GetFunction',
   'GetFunctionConfiguration',
@@ -30,6 +36,17 @@ export const readOnlyOperations: ReadonlySet<string> = new Set([
   'ListEventSourceMappings',
   'GetFunctionEventInvokeConfig',
   'ListFunctionEventInvokeConfigs',
+  'ListVersionsByFunction',
+  'GetAlias',
+  'ListAliases',
+  'GetPolicy',
+  'GetLayerVersion',
+  'GetLayerVersionByArn',
+  'ListLayers',
+  'ListLayerVersions',
+  'GetLayerVersionPolicy',
+  'GetFunctionUrlConfig',
+  'ListFunctionUrlConfigs',
 ]);
 
 export function createProvider(deps: ServiceDeps): Provider {
@@ -42,6 +59,11 @@ export function createProvider(deps: ServiceDeps): Provider {
     ...settingOperations(state),
     ...fromServicesOperations(state, events),
     ...eventSources.operations(),
+    ...versionOperations(state),
+    ...aliasOperations(state),
+    ...permissionOperations(state),
+    ...layerOperations(state),
+    ...urlOperations(state),
     control: (request: ControlRequest) => inspect(state, request),
     dispose() {
       eventSources.dispose();

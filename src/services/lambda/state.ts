@@ -15,11 +15,12 @@ import { join } from 'node:path';
 import { newAccessKeyId, newSecretAccessKey, newSessionToken } from '../../core/ids.js';
 import type { CredentialRecord } from '../../identity/credentials.js';
 import type { ServiceDeps } from '../service-types.js';
-import { codeDirectory, extractZip, isDirectory } from './code.js';
+import { codeDirectory, extractZip, isDirectory, mergeDirectories } from './code.js';
 import { ExecutionEnvironment } from './environments.js';
 import { launchSpec, linkNodeModules } from './launch.js';
 import { LogShipper, logGroupOf, logStreamName } from './logs.js';
 import { EnvironmentPool, functionKey } from './pool.js';
+import { PublishedStore } from './published-store.js';
 import { pythonBootstrap } from './runtimes/python-bootstrap.js';
 import { LambdaStore, type StoredFunction } from './store.js';
 
@@ -31,6 +32,8 @@ const idleMs = Number(process.env.NIMBUS_LAMBDA_IDLE_SECONDS ?? 600) * 1000;
 export class LambdaState {
   readonly deps: ServiceDeps;
   readonly store: LambdaStore;
+  /** Versions, aliases, policies, URLs and layers. */
+  readonly published: PublishedStore;
   readonly logs: LogShipper;
   readonly pool: EnvironmentPool;
   readonly workDir: string;
@@ -44,6 +47,7 @@ export class LambdaState {
     this.deps = deps;
     this.endpoint = deps.endpoint();
     this.store = new LambdaStore(deps.db);
+    this.published = new PublishedStore(deps.db);
     this.logs = new LogShipper(deps.provider, deps.logger);
     this.workDir = mkdtempSync(join(tmpdir(), 'nimbus-lambda-'));
     mkdirSync(join(this.workDir, 'code'), { recursive: true });
@@ -82,6 +86,45 @@ export class LambdaState {
       })();
       pending.catch(() => this.#extracting.delete(blobId));
       this.#extracting.set(blobId, pending);
+    }
+    return pending;
+  }
+
+  /**
+   * The directory a function's layers are extracted into, in their order (a later layer's file
+   * replaces an earlier one's, as AWS merges them into /opt). Layer versions never change, so
+   * every environment of the same list of layers shares one directory, made on first use.
+   */
+  optDir(layers: Array<{ Arn?: string }> | undefined): Promise<string> | undefined {
+    const arns = (layers ?? []).map((layer) => layer.Arn ?? '');
+    if (arns.length === 0) return undefined;
+    const key = `opt:${arns.join('\n')}`;
+    let pending = this.#extracting.get(key);
+    if (!pending) {
+      pending = (async () => {
+        const dir = join(this.workDir, 'opt', createHash('sha256').update(key).digest('hex').slice(0, 32));
+        if (await isDirectory(dir)) return dir;
+        const staging = `${dir}.parts`;
+        const parts: string[] = [];
+        for (const [index, arn] of arns.entries()) {
+          const match = /:layer:([^:]+):(\d+)$/.exec(arn);
+          const account = /^arn:aws[\w-]*:lambda:[a-z0-9-]+:(\d{12}):/.exec(arn)?.[1] ?? '';
+          const region = /^arn:aws[\w-]*:lambda:([a-z0-9-]+):/.exec(arn)?.[1] ?? '';
+          const layer = match
+            ? this.published.layerVersion(account, region, match[1] as string, Number(match[2]))
+            : undefined;
+          const zip = layer ? await this.deps.blobs.get(layer.codeBlob) : undefined;
+          if (!zip) throw new Error(`lambda: the layer ${arn} is missing`);
+          const part = join(staging, String(index));
+          await extractZip(zip, part);
+          parts.push(part);
+        }
+        await mergeDirectories(parts, dir);
+        rmSync(staging, { recursive: true, force: true });
+        return dir;
+      })();
+      pending.catch(() => this.#extracting.delete(key));
+      this.#extracting.set(key, pending);
     }
     return pending;
   }
@@ -146,11 +189,16 @@ export class LambdaState {
       timeoutSeconds: config.Timeout ?? 3,
       memorySize: config.MemorySize ?? 128,
       generation: fn.generation,
+      version: fn.version ?? '$LATEST',
       log: (event) => this.logs.push(fn.account, fn.region, group, stream, event),
       onDead: () => onDead(env),
     });
-    stream = logStreamName(this.now(), env.id);
-    const [taskRoot, runtimeApi] = await Promise.all([this.codeDir(fn.codeBlob), env.listen()]);
+    stream = logStreamName(this.now(), env.id, fn.version);
+    const [taskRoot, runtimeApi, optDir] = await Promise.all([
+      this.codeDir(fn.codeBlob),
+      env.listen(),
+      this.optDir(config.Layers),
+    ]);
     const credentials = this.credentialsFor(fn);
     env.spawn(
       launchSpec({
@@ -171,6 +219,8 @@ export class LambdaState {
         },
         variables: config.Environment?.Variables ?? {},
         pythonBootstrap: this.#pythonBootstrap,
+        version: fn.version ?? '$LATEST',
+        ...(optDir !== undefined ? { optDir } : {}),
       }),
     );
     return env;

@@ -63,6 +63,8 @@ export interface StoredFunction {
   generation: number;
   reservedConcurrency: number | undefined;
   tags: Record<string, string>;
+  /** Set when this is a published version seen as a function (versions.ts); never stored in this row. */
+  version?: string;
 }
 
 export interface EventRow {

@@ -583,9 +583,11 @@ export function bucketConfigOperations(state: S3State) {
     },
 
     async putBucketNotificationConfiguration(ctx, input) {
-      bucketOf(state, input);
+      const bucket = bucketOf(state, input);
       const config = normalizeNotifications(input.NotificationConfiguration ?? {});
-      if (!input.SkipDestinationValidation) await checkDestinations(state, config);
+      if (!input.SkipDestinationValidation) {
+        await checkDestinations(state, config, { name: input.Bucket, account: bucket.account });
+      }
       state.store.transaction(() => {
         bucketOf(state, input);
         state.store.setConfig(input.Bucket, 'notification', config);

@@ -36,6 +36,7 @@ interface SnsPublisher {
 interface LambdaInvoker {
   invokeEventFromService?(functionArn: string, payload: string): Promise<void>;
   getFunction?(ctx: RequestContext, input: { FunctionName: string }): unknown;
+  allowsInvoke?(functionArn: string, principal: string, sourceArn?: string, sourceAccount?: string): boolean;
 }
 
 interface SqsSender {
@@ -176,7 +177,11 @@ export function testEvent(
 }
 
 /** Checks that each destination of a configuration exists (as AWS validates them), asking SQS in-process. */
-export async function checkDestinations(state: S3State, config: T.NotificationConfiguration): Promise<void> {
+export async function checkDestinations(
+  state: S3State,
+  config: T.NotificationConfiguration,
+  bucket?: { name: string; account: string },
+): Promise<void> {
   const missing: Array<{ arn: string; reason: string }> = [];
   for (const destination of destinationsOf(config)) {
     if (destination.kind === 'topic') {
@@ -203,6 +208,16 @@ export async function checkDestinations(state: S3State, config: T.NotificationCo
         }
       }
       if (!exists) missing.push({ arn: destination.arn, reason: 'The destination Lambda does not exist' });
+      // AWS checks that the function's resource policy lets S3 invoke it for this bucket
+      // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html);
+      // the reason's text is not recorded.
+      else if (
+        bucket &&
+        lambda?.allowsInvoke?.(destination.arn, 's3.amazonaws.com', `arn:aws:s3:::${bucket.name}`, bucket.account) ===
+          false
+      ) {
+        missing.push({ arn: destination.arn, reason: `Not authorized to invoke function [${destination.arn}]` });
+      }
       continue;
     }
     const queue = parseQueueArn(destination.arn);

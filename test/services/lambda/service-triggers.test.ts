@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { AddPermissionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import {
   CreateBucketCommand,
   PutBucketNotificationConfigurationCommand,
@@ -84,6 +84,16 @@ describe('Lambda invoked by other services', () => {
     const fn = await createFunction(lambda, { FunctionName: name, Code: { ZipFile: logger } });
     const s3 = new S3Client({ ...clientConfig(cloud), forcePathStyle: true });
     await s3.send(new CreateBucketCommand({ Bucket: 'lambda-events' }));
+    // As on AWS, S3 checks that the function's policy lets it invoke the function for this bucket.
+    await lambda.send(
+      new AddPermissionCommand({
+        FunctionName: name,
+        StatementId: 's3',
+        Action: 'lambda:InvokeFunction',
+        Principal: 's3.amazonaws.com',
+        SourceArn: 'arn:aws:s3:::lambda-events',
+      }),
+    );
     await s3.send(
       new PutBucketNotificationConfigurationCommand({
         Bucket: 'lambda-events',
