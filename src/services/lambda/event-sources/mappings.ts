@@ -10,11 +10,7 @@
  * starts or stops at once. Waiters and Terraform therefore return at once.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  InvalidParameterValueException,
-  ResourceConflictException,
-  ResourceNotFoundException,
-} from '../../../generated/lambda/errors.js';
+import { ResourceConflictException, ResourceNotFoundException } from '../../../generated/lambda/errors.js';
 import type { LambdaOperations } from '../../../generated/lambda/operations.js';
 import type * as T from '../../../generated/lambda/types.js';
 import type { RequestContext } from '../../service-types.js';
@@ -35,9 +31,12 @@ export interface SourceChecks {
   /** Whether the source exists; throws AWS's text for it when it does not. */
   check(kind: SourceKind, arn: string): Promise<void>;
   /** Where a stream mapping begins: undefined for the oldest record, else the last one to skip. */
-  startPosition(kind: SourceKind, arn: string, position: T.EventSourcePosition): Promise<string | undefined>;
-  /** Whether this kind of source can be read here at all. */
-  supported(kind: SourceKind): boolean;
+  startPosition(
+    kind: SourceKind,
+    arn: string,
+    position: T.EventSourcePosition,
+    timestamp: number | undefined,
+  ): Promise<string | undefined>;
 }
 
 function resourceNotFound(): ResourceNotFoundException {
@@ -117,6 +116,9 @@ function newConfig(
       MaximumRetryAttempts: input.MaximumRetryAttempts ?? -1,
       ParallelizationFactor: input.ParallelizationFactor ?? 1,
       StartingPosition: input.StartingPosition,
+      ...(input.StartingPositionTimestamp !== undefined
+        ? { StartingPositionTimestamp: input.StartingPositionTimestamp.getTime() as unknown as Date }
+        : {}),
       TumblingWindowInSeconds: input.TumblingWindowInSeconds ?? 0,
     });
   }
@@ -124,8 +126,11 @@ function newConfig(
 }
 
 export function mappingView(mapping: StoredMapping, state: string): T.EventSourceMappingConfiguration {
+  // Kept as epoch milliseconds in the row's JSON.
+  const timestamp = mapping.config.StartingPositionTimestamp as unknown as number | undefined;
   return {
     ...mapping.config,
+    ...(timestamp !== undefined ? { StartingPositionTimestamp: new Date(timestamp) } : {}),
     UUID: mapping.uuid,
     EventSourceMappingArn: mappingArn(mapping),
     LastModified: new Date(mapping.lastModified),
@@ -175,12 +180,6 @@ export function mappingOperations(
           throw invalidParameter(`Unsupported starting position for arn type: ${sourceArn}`);
         }
       }
-      if (!sources.supported(kind)) {
-        throw new InvalidParameterValueException(
-          `Nimbus cannot read ${kind} event sources yet: ${sourceArn} has no in-process feed`,
-          { Type: 'User' },
-        );
-      }
       checkBatching(kind, input.BatchSize ?? (kind === 'sqs' ? 10 : 100), input.MaximumBatchingWindowInSeconds ?? 0);
       compileFilters(input.FilterCriteria);
       const existing = store.listMappings(ctx.account, ctx.region, { sourceArn, functionName: fn.name })[0];
@@ -189,7 +188,12 @@ export function mappingOperations(
       const position =
         kind === 'sqs'
           ? undefined
-          : await sources.startPosition(kind, sourceArn, input.StartingPosition as T.EventSourcePosition);
+          : await sources.startPosition(
+              kind,
+              sourceArn,
+              input.StartingPosition as T.EventSourcePosition,
+              input.StartingPositionTimestamp?.getTime(),
+            );
       const now = state.now();
       const mapping: StoredMapping = {
         uuid: randomUUID(),

@@ -2,16 +2,19 @@
  * The running pollers of event source mappings: one per enabled mapping, started when the
  * provider starts (so that a restart resumes them, streams from the position they kept), made
  * again when a mapping changes, stopped when it is disabled or deleted and when the provider is
- * disposed. Kinesis mappings need Kinesis's in-process feed, which Nimbus does not have yet.
+ * disposed. DynamoDB Streams and Kinesis are read through their services' in-process feeds.
  */
 import type { StreamFeed } from '../../dynamodb/streams/feed.js';
+import type { KinesisFeed } from '../../kinesis/from-services.js';
 import type { SqsFromServices } from '../../sqs/from-services.js';
 import type { Destinations } from '../destinations.js';
 import { invalidParameter } from '../errors.js';
 import type { LambdaState } from '../state.js';
+import { dynamodbReader } from './dynamodb-source.js';
+import { KinesisPoller, kinesisStart } from './kinesis-source.js';
 import type { SourceChecks } from './mappings.js';
 import { SqsPoller } from './sqs-poller.js';
-import type { EventSourceStore, SourceKind } from './store.js';
+import type { EventSourceStore } from './store.js';
 import { StreamPoller } from './stream-poller.js';
 
 interface Running {
@@ -36,6 +39,9 @@ export class Pollers {
   feed = async (): Promise<StreamFeed> =>
     ((await this.#state.deps.provider('dynamodb')) as unknown as { streamFeed: StreamFeed }).streamFeed;
 
+  kinesis = async (): Promise<KinesisFeed> =>
+    ((await this.#state.deps.provider('kinesis')) as unknown as { kinesisFeed: KinesisFeed }).kinesisFeed;
+
   /** Starts every enabled mapping's poller. */
   startAll(): void {
     for (const mapping of this.#store.allMappings()) this.sync(mapping.uuid);
@@ -48,12 +54,20 @@ export class Pollers {
     if (this.#stopped) return;
     const mapping = this.#store.mapping(uuid);
     if (!mapping?.enabled) return;
-    let poller: SqsPoller | StreamPoller | undefined;
+    let poller: Running & { start(): void };
     if (mapping.kind === 'sqs') poller = new SqsPoller(this.#state, mapping, this.sqs);
-    else if (mapping.kind === 'dynamodb') {
-      poller = new StreamPoller(this.#state, this.#store, mapping, this.feed, this.#destinations);
+    else if (mapping.kind === 'kinesis') {
+      poller = new KinesisPoller(this.#state, this.#store, mapping, this.kinesis, this.#destinations);
+    } else {
+      poller = new StreamPoller({
+        state: this.#state,
+        mapping,
+        reader: async () => dynamodbReader(await this.feed(), mapping.sourceArn),
+        position: mapping.position,
+        save: (_shard, position) => this.#store.setPosition(mapping.uuid, position, 'OK'),
+        destinations: this.#destinations,
+      });
     }
-    if (!poller) return;
     this.#running.set(uuid, poller);
     // After the turn: the row is written in this request's batch, which commits first.
     const started = poller;
@@ -71,7 +85,6 @@ export class Pollers {
   /** What CreateEventSourceMapping checks of a source, through the services' in-process interfaces. */
   checks(): SourceChecks {
     return {
-      supported: (kind: SourceKind) => kind !== 'kinesis',
       check: async (kind, arn) => {
         if (kind === 'sqs') {
           const sqs = await this.sqs();
@@ -85,9 +98,14 @@ export class Pollers {
           const feed = await this.feed();
           // test_esm_with_not_existing_dynamodb_stream.
           if (!feed.readStream(arn, undefined, 1)) throw invalidParameter(`Stream not found: ${arn}`);
+        } else {
+          const feed = await this.kinesis();
+          // test_esm_with_not_existing_kinesis_stream.
+          if (!feed.shards(arn)) throw invalidParameter(`Stream not found: ${arn}`);
         }
       },
-      startPosition: async (kind, arn, position) => {
+      startPosition: async (kind, arn, position, timestamp) => {
+        if (kind === 'kinesis') return kinesisStart(await this.kinesis(), arn, position, timestamp);
         if (kind !== 'dynamodb' || position !== 'LATEST') return undefined;
         // LATEST: after the last record the stream holds now.
         const feed = await this.feed();
