@@ -14,12 +14,16 @@
  * 5 seconds; "If the destination is Amazon S3 and delivery fails ... Firehose keeps retrying
  * until the retention period ends", 24 hours for DirectPut, after which the records are dropped
  * (https://docs.aws.amazon.com/firehose/latest/dev/troubleshooting.html).
+ *
+ * An HTTP endpoint destination (http-endpoint.ts) is posted to instead, its S3 configuration
+ * being the backup: failed records after RetryOptions, or all of them with S3BackupMode AllData.
  */
 import { gzipSync } from 'node:zlib';
 import type { ClockTimer } from '../../core/clock.js';
 import type * as T from '../../generated/firehose/types.js';
 import type { S3FromServices } from '../s3/from-services.js';
-import { bucketOf, bufferingOf } from './destinations.js';
+import { bucketOf, deliveryBuffering, type StoredDestination } from './destinations.js';
+import { postRecords } from './http-endpoint.js';
 import { evaluatePrefix, objectSuffix } from './naming.js';
 import { type Failed, type Processed, processRecords } from './processing.js';
 import { configOf, type FirehoseState, streamArn } from './state.js';
@@ -88,7 +92,7 @@ export class Delivery {
 
   #dueAt(row: StreamRow): number {
     if (row.retry_at !== null) return row.retry_at;
-    const hints = bufferingOf((configOf(row).destinations[0] as { s3: T.ExtendedS3DestinationConfiguration }).s3);
+    const hints = deliveryBuffering(configOf(row).destinations[0] as StoredDestination);
     if (row.buffered_bytes >= hints.SizeInMBs * mib) return this.#state.now();
     return (row.oldest_at as number) + hints.IntervalInSeconds * 1000;
   }
@@ -143,20 +147,62 @@ export class Delivery {
     const store = state.store;
     const row = store.streamById(id);
     if (!row || row.oldest_at === null) return;
-    const s3 = (configOf(row).destinations[0] as { s3: T.ExtendedS3DestinationConfiguration }).s3;
-    const records = store.oldestRecords(id, bufferingOf(s3).SizeInMBs * mib);
+    const destination = configOf(row).destinations[0] as StoredDestination;
+    const s3 = destination.s3;
+    const records = store.oldestRecords(id, deliveryBuffering(destination).SizeInMBs * mib);
     const now = state.now();
     const lastSeq = records.at(-1)?.seq ?? 0;
     if (records.length === 0 || (row.failing_since !== null && now - row.failing_since >= retentionMs)) {
-      if (records.length > 0)
+      if (records.length > 0) {
         state.logger.warn(
           `firehose: ${row.name}: ${records.length} records dropped after 24 hours of failed deliveries`,
         );
+      }
       store.transaction(() => store.deleteRecordsThrough(id, lastSeq));
       return;
     }
-    const { ok, failed } = await processRecords(state, streamArn(row, row.name), row.region, s3, records);
-    const objects = this.#objects(row, s3, ok, failed);
+    const arn = streamArn(row, row.name);
+    const http = destination.http;
+    const processing = http ? { ...s3, ProcessingConfiguration: http.ProcessingConfiguration } : s3;
+    const { ok, failed } = await processRecords(state, arn, row.region, processing, records);
+    let written = ok;
+    let posted = false;
+    if (http) {
+      const result =
+        ok.length > 0
+          ? await postRecords(
+              http,
+              arn,
+              ok.map((item) => item.data),
+              now,
+            )
+          : { ok: true as const };
+      if (result.ok) {
+        posted = true;
+        written = http.S3BackupMode === 'AllData' ? ok : [];
+      } else {
+        const since = row.failing_since ?? now;
+        if (now - since < (http.RetryOptions?.DurationInSeconds ?? 300) * 1000) {
+          state.logger.info(
+            `firehose: ${row.name}: ${http.EndpointConfiguration.Url}: ${result.errorMessage}; retrying`,
+          );
+          this.#retryLater(id);
+          return;
+        }
+        const attempts = Math.floor((now - since) / retryDelayMs) + 1;
+        for (const item of ok) {
+          failed.push({
+            record: item.record,
+            outputType: 'http-endpoint-failed',
+            errorCode: result.errorCode,
+            errorMessage: result.errorMessage,
+            attempts,
+          });
+        }
+        written = [];
+      }
+    }
+    const objects = this.#objects(row, s3, written, failed);
     const writer = (await state.deps.provider('s3')) as unknown as S3FromServices;
     const bucket = bucketOf(s3.BucketARN);
     try {
@@ -164,11 +210,16 @@ export class Delivery {
         await writer.putObjectFromService(bucket, object.key, object.bytes, 'application/octet-stream');
       }
     } catch (error) {
-      state.logger.info(
-        `firehose: ${row.name}: delivery to ${bucket} failed, retrying in 5 s: ${(error as Error).message}`,
-      );
-      this.#retryLater(id);
-      return;
+      // After an HTTP endpoint took the records, only the backup is missing: trying again would
+      // post them twice.
+      if (!posted) {
+        state.logger.info(
+          `firehose: ${row.name}: delivery to ${bucket} failed, retrying in 5 s: ${(error as Error).message}`,
+        );
+        this.#retryLater(id);
+        return;
+      }
+      state.logger.warn(`firehose: ${row.name}: the S3 backup to ${bucket} failed: ${(error as Error).message}`);
     }
     store.transaction(() => store.deleteRecordsThrough(id, lastSeq));
   }

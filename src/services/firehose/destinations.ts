@@ -13,7 +13,10 @@ export const defaultIntervalInSeconds = 300;
 export interface StoredDestination {
   /** `destinationId-000000000001`, as AWS numbers them. */
   id: string;
+  /** The S3 destination, or for an HTTP endpoint its S3 backup (S3Configuration). */
   s3: T.ExtendedS3DestinationConfiguration;
+  /** An HTTP endpoint destination, without its S3Configuration (kept as `s3`). */
+  http?: Omit<T.HttpEndpointDestinationConfiguration, 'S3Configuration'>;
 }
 
 export interface StreamConfig {
@@ -28,7 +31,6 @@ const unsupported = [
   'ElasticsearchDestinationConfiguration',
   'AmazonopensearchserviceDestinationConfiguration',
   'SplunkDestinationConfiguration',
-  'HttpEndpointDestinationConfiguration',
   'AmazonOpenSearchServerlessDestinationConfiguration',
   'SnowflakeDestinationConfiguration',
   'IcebergDestinationConfiguration',
@@ -39,6 +41,7 @@ export function destinationOf(input: T.CreateDeliveryStreamInput): StoredDestina
   const named = [
     input.S3DestinationConfiguration && 'S3DestinationConfiguration',
     input.ExtendedS3DestinationConfiguration && 'ExtendedS3DestinationConfiguration',
+    input.HttpEndpointDestinationConfiguration && 'HttpEndpointDestinationConfiguration',
     ...unsupported.filter((member) => input[member] !== undefined),
   ].filter((member): member is string => typeof member === 'string');
   // "You must specify only one of the following destination configuration parameters"
@@ -47,8 +50,14 @@ export function destinationOf(input: T.CreateDeliveryStreamInput): StoredDestina
     throw invalidArgument('Exactly one destination configuration must be specified.');
   }
   const member = named[0] as string;
+  if (member === 'HttpEndpointDestinationConfiguration') {
+    const { S3Configuration, ...http } =
+      input.HttpEndpointDestinationConfiguration as T.HttpEndpointDestinationConfiguration;
+    checkS3(S3Configuration);
+    return { id: 'destinationId-000000000001', s3: structuredClone(S3Configuration), http: structuredClone(http) };
+  }
   if (member !== 'S3DestinationConfiguration' && member !== 'ExtendedS3DestinationConfiguration') {
-    throw invalidArgument(`${member} is not supported by Nimbus: only Amazon S3 destinations are.`);
+    throw invalidArgument(`${member} is not supported by Nimbus: only Amazon S3 and HTTP endpoint destinations are.`);
   }
   const s3 = (input.ExtendedS3DestinationConfiguration ??
     input.S3DestinationConfiguration) as T.ExtendedS3DestinationConfiguration;
@@ -99,11 +108,50 @@ export function updatedS3(
   return merged;
 }
 
-export function bufferingOf(s3: T.ExtendedS3DestinationConfiguration): Required<T.BufferingHints> {
+export function bufferingOf(s3: { BufferingHints?: T.BufferingHints }): Required<T.BufferingHints> {
   return {
     SizeInMBs: s3.BufferingHints?.SizeInMBs ?? defaultSizeInMBs,
     IntervalInSeconds: s3.BufferingHints?.IntervalInSeconds ?? defaultIntervalInSeconds,
   };
+}
+
+/** The buffering hints that decide when a destination is delivered to. */
+export function deliveryBuffering(destination: StoredDestination): Required<T.BufferingHints> {
+  return bufferingOf(destination.http ?? destination.s3);
+}
+
+/** Applies an HttpEndpointDestinationUpdate (and its S3Update to the backup). */
+export function updatedHttp(destination: StoredDestination, update: T.HttpEndpointDestinationUpdate): void {
+  const { S3Update, ...members } = update;
+  const next = structuredClone(destination.http ?? {}) as unknown as Record<string, unknown>;
+  for (const [member, value] of Object.entries(members)) {
+    if (value === undefined) continue;
+    const old = next[member];
+    next[member] =
+      value && typeof value === 'object' && !Array.isArray(value) && old && typeof old === 'object'
+        ? { ...(old as object), ...(value as object) }
+        : value;
+  }
+  destination.http = next as unknown as StoredDestination['http'];
+  if (S3Update) destination.s3 = updatedS3(destination.s3, S3Update);
+}
+
+function httpDescription(destination: StoredDestination): T.HttpEndpointDestinationDescription {
+  const http = destination.http as NonNullable<StoredDestination['http']>;
+  const endpoint: T.HttpEndpointDescription = { Url: http.EndpointConfiguration.Url };
+  if (http.EndpointConfiguration.Name !== undefined) endpoint.Name = http.EndpointConfiguration.Name;
+  const out: T.HttpEndpointDestinationDescription = {
+    EndpointConfiguration: endpoint,
+    BufferingHints: bufferingOf(http),
+    CloudWatchLoggingOptions: http.CloudWatchLoggingOptions ?? { Enabled: false },
+    RequestConfiguration: { ContentEncoding: 'NONE', ...http.RequestConfiguration },
+    RetryOptions: { DurationInSeconds: 300, ...http.RetryOptions },
+    S3BackupMode: http.S3BackupMode ?? 'FailedDataOnly',
+    S3DestinationDescription: s3Description(destination.s3),
+  };
+  if (http.RoleARN !== undefined) out.RoleARN = http.RoleARN;
+  if (http.ProcessingConfiguration) out.ProcessingConfiguration = http.ProcessingConfiguration;
+  return out;
 }
 
 function s3Description(s3: T.ExtendedS3DestinationConfiguration): T.S3DestinationDescription {
@@ -121,6 +169,9 @@ function s3Description(s3: T.ExtendedS3DestinationConfiguration): T.S3Destinatio
 }
 
 export function destinationDescription(destination: StoredDestination): T.DestinationDescription {
+  if (destination.http) {
+    return { DestinationId: destination.id, HttpEndpointDestinationDescription: httpDescription(destination) };
+  }
   const s3 = destination.s3;
   const extended: T.ExtendedS3DestinationDescription = {
     ...s3Description(s3),

@@ -28,7 +28,7 @@ export interface Processed {
 
 export interface Failed {
   record: RecordRow;
-  outputType: 'processing-failed' | 'partitioning-failed';
+  outputType: 'processing-failed' | 'partitioning-failed' | 'http-endpoint-failed';
   errorCode: string;
   errorMessage: string;
   attempts: number;

@@ -10,7 +10,7 @@ import type { FirehoseOperations } from '../../generated/firehose/operations.js'
 import type * as T from '../../generated/firehose/types.js';
 import type { RequestContext } from '../service-types.js';
 import type { Delivery } from './delivery.js';
-import { destinationDescription, destinationOf, type StreamConfig, updatedS3 } from './destinations.js';
+import { destinationDescription, destinationOf, type StreamConfig, updatedHttp, updatedS3 } from './destinations.js';
 import { destinationNotFound, invalidArgument, streamExists, tooManyTags, versionMismatch } from './errors.js';
 import type { KinesisSource } from './kinesis-source.js';
 import { checkProcessing } from './processing.js';
@@ -62,7 +62,9 @@ export function streamOperations(state: FirehoseState, delivery: Delivery, kines
         throw invalidArgument(`DeliveryStreamType ${type} is not supported by Nimbus yet.`);
       }
       const destination = destinationOf(input);
-      checkProcessing(destination.s3.ProcessingConfiguration);
+      checkProcessing(
+        destination.http ? destination.http.ProcessingConfiguration : destination.s3.ProcessingConfiguration,
+      );
       const tags = input.Tags ?? [];
       if (tags.length > maxTags) throw tooManyTags(input.DeliveryStreamName);
       const config: StreamConfig = { destinations: [destination] };
@@ -137,10 +139,16 @@ export function streamOperations(state: FirehoseState, delivery: Delivery, kines
       const destination = config.destinations.find((d) => d.id === input.DestinationId);
       if (!destination) throw destinationNotFound(row.name, input.DestinationId);
       const update = input.ExtendedS3DestinationUpdate ?? input.S3DestinationUpdate;
-      if (!update)
-        throw invalidArgument('Only S3DestinationUpdate and ExtendedS3DestinationUpdate are supported by Nimbus.');
-      destination.s3 = updatedS3(destination.s3, update);
-      checkProcessing(destination.s3.ProcessingConfiguration);
+      if (destination.http && input.HttpEndpointDestinationUpdate) {
+        updatedHttp(destination, input.HttpEndpointDestinationUpdate);
+        checkProcessing(destination.http?.ProcessingConfiguration);
+      } else if (!destination.http && update) {
+        destination.s3 = updatedS3(destination.s3, update);
+        checkProcessing(destination.s3.ProcessingConfiguration);
+      } else {
+        // Guessed text: AWS's for an update of another destination kind is not recorded.
+        throw invalidArgument('The update does not match the destination type of this delivery stream.');
+      }
       state.store.updateConfig(row.id, JSON.stringify(config), state.now());
       delivery.changed(row.id);
       return {};
