@@ -71,6 +71,13 @@ export function destinationOf(input: T.CreateDeliveryStreamInput): StoredDestina
  * The texts are guessed.
  */
 export function checkS3(s3: T.ExtendedS3DestinationConfiguration): void {
+  if (s3.CustomTimeZone) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: s3.CustomTimeZone });
+    } catch {
+      throw invalidArgument(`CustomTimeZone ${s3.CustomTimeZone} is not a supported time zone.`);
+    }
+  }
   const partitioned = s3.DynamicPartitioningConfiguration?.Enabled === true;
   if (partitioned) {
     if (!s3.ErrorOutputPrefix) {

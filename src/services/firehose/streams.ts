@@ -121,8 +121,7 @@ export function streamOperations(state: FirehoseState, delivery: Delivery, kines
     },
 
     deleteDeliveryStream(ctx, input) {
-      // AWS keeps delivering what is buffered only when AllowForceDelete is unset; here the buffer
-      // goes with the stream (a deleted stream's records have nowhere left to be described).
+      // The stream is gone at once (AWS shows DELETING for a while) and its undelivered records with it.
       const row = state.stream(ctx, input.DeliveryStreamName);
       state.store.deleteStream(row.id);
       delivery.forget(row.id);

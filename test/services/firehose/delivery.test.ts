@@ -4,7 +4,17 @@ import { type FirehoseClient, PutRecordBatchCommand, UpdateDestinationCommand } 
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { NimbusCloud } from 'nimbus-aws';
 import { startCloud } from '../../helpers/cloud.js';
-import { createS3Stream, delivered, firehoseFor, keysOf, objectText, s3For, settle, utf8 } from './firehose-helpers.js';
+import {
+  assertFirehoseError,
+  createS3Stream,
+  delivered,
+  firehoseFor,
+  keysOf,
+  objectText,
+  s3For,
+  settle,
+  utf8,
+} from './firehose-helpers.js';
 
 describe('Delivery to S3', () => {
   let cloud: NimbusCloud;
@@ -52,6 +62,27 @@ describe('Delivery to S3', () => {
     await putAll('quoted', ['x']);
     const [key] = await delivered(s3, 'sink', 1);
     assert.match(key as string, /^y=\d{4}\/'week'\/quoted-1-/);
+  });
+
+  test('CustomTimeZone names objects in that zone', async () => {
+    await createS3Stream(firehose, 'tokyo', 'sink', {
+      CustomTimeZone: 'Asia/Tokyo',
+      BufferingHints: { IntervalInSeconds: 0 },
+    });
+    const at = new Date(cloud.clock.now() + 9 * 3600 * 1000);
+    await putAll('tokyo', ['x']);
+    const [key] = await delivered(s3, 'sink', 1);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const hour = `${at.getUTCFullYear()}/${pad(at.getUTCMonth() + 1)}/${pad(at.getUTCDate())}/${pad(at.getUTCHours())}/`;
+    assert.ok(key?.startsWith(hour), `${key} starts with ${hour}`);
+  });
+
+  test('returns InvalidArgumentException for a CustomTimeZone that does not exist', async () => {
+    await assertFirehoseError(
+      createS3Stream(firehose, 'nowhere', 'sink', { CustomTimeZone: 'Mars/Olympus' }),
+      'InvalidArgumentException',
+      'CustomTimeZone Mars/Olympus is not a supported time zone.',
+    );
   });
 
   test('GZIP compresses each object and names it .gz', async () => {
