@@ -4,7 +4,7 @@
  * The operations live with their resources (functions.ts, invoke.ts, settings.ts), each a table
  * checked against the generated interface; from-services.ts is what other services call.
  * Versions, aliases, resource policies, layers and function URLs have files of their own
- * (versions.ts, aliases.ts, permissions.ts, layers.ts, urls.ts). Operations not here answer 501.
+ * (versions.ts, aliases.ts, permissions.ts, layers.ts, urls.ts, streaming.ts). Operations not here answer 501.
  */
 import { type LambdaOperations, lambdaOperations } from '../../generated/lambda/operations.js';
 import type { Migration } from '../../state/database.js';
@@ -21,6 +21,7 @@ import { publishedMigrations } from './published-store.js';
 import { settingOperations } from './settings.js';
 import { LambdaState } from './state.js';
 import { lambdaMigrations } from './store.js';
+import { streamingOperations } from './streaming.js';
 import { urlOperations } from './urls.js';
 import { versionOperations } from './versions.js';
 
@@ -64,6 +65,7 @@ export function createProvider(deps: ServiceDeps): Provider {
     ...permissionOperations(state),
     ...layerOperations(state),
     ...urlOperations(state),
+    ...streamingOperations(state),
     control: (request: ControlRequest) => inspect(state, request),
     dispose() {
       eventSources.dispose();
