@@ -3,21 +3,22 @@
  * measured in one run on this machine with the same load generator (autocannon, 32
  * connections). Prints one JSON line per figure.
  *
- *   node dist/bench/run.js [--only core,sqs,s3,dynamodb,kinesis] [--seconds 4] [--rounds 5] [--connections 32]
+ *   node dist/bench/run.js [--only core,sqs,s3,dynamodb,kinesis,lambda] [--seconds 4] [--rounds 5] [--connections 32]
  *                          [--starts 7] [--messages 1000000] [--objects 1000000] [--items 1000000]
- *                          [--object-sizes-mb 64,1024]
+ *                          [--object-sizes-mb 64,1024] [--lambda-messages 20000]
  */
 import { parseArgs } from 'node:util';
 import { benchCore } from './core.js';
 import { benchDynamodb } from './dynamodb.js';
 import { benchKinesis } from './kinesis.js';
+import { benchLambda } from './lambda.js';
 import { benchS3 } from './s3.js';
 import { benchSns } from './sns.js';
 import { benchSqs } from './sqs.js';
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'core,sqs,sns,s3,dynamodb,kinesis' },
+    only: { type: 'string', default: 'core,sqs,sns,s3,dynamodb,kinesis,lambda' },
     seconds: { type: 'string', default: '4' },
     rounds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '32' },
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     objects: { type: 'string', default: '1000000' },
     items: { type: 'string', default: '1000000' },
     'object-sizes-mb': { type: 'string', default: '64,1024' },
+    'lambda-messages': { type: 'string', default: '20000' },
   },
 });
 const settings = {
@@ -44,6 +46,9 @@ async function main(): Promise<void> {
     await benchS3(settings, Number(values.objects), sizes);
   }
   if (only.has('dynamodb')) await benchDynamodb(settings, Number(values.items));
+  if (only.has('lambda')) {
+    await benchLambda({ starts: Number(values.starts), messages: Number(values['lambda-messages']), samples: 500 });
+  }
   if (only.has('kinesis')) await benchKinesis(settings);
 }
 
