@@ -309,9 +309,10 @@ describe('Asynchronous invocation: event invoke configs, destinations and dead-l
         }),
       );
       await invokeEvent(name, { step: 1 });
-      const [chained] = await loggedEvents(cloud, next, 1);
-      assert.equal((chained?.requestContext as { condition: string }).condition, 'Success');
-      assert.deepEqual(chained?.requestPayload, { step: 1 });
+      const [chained] = (await loggedEvents(cloud, next, 1)) as Array<Record<string, unknown>>;
+      assert.ok(chained);
+      assert.equal((chained.requestContext as { condition: string }).condition, 'Success');
+      assert.deepEqual(chained.requestPayload, { step: 1 });
 
       const sns = new SNSClient(clientConfig(cloud));
       const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'dest-topic' }));
