@@ -6,7 +6,7 @@ import type { InvokeAsyncRequest, InvokeAsyncResponse } from '../../generated/la
 import type { RequestContext } from '../service-types.js';
 import { functionNotFound } from './errors.js';
 import { type EventQueue, newInvocationId, runInvocation } from './invoke.js';
-import { latest, parseFunctionRef, requireLatest } from './names.js';
+import { parseFunctionRef, requireLatest } from './names.js';
 import { policyAllowsInvoke } from './permissions.js';
 import type { LambdaState } from './state.js';
 import type { StoredFunction } from './store.js';
@@ -37,11 +37,9 @@ function targetOf(state: LambdaState, arn: string): Target {
   );
 }
 
+/** What an event for `arn` runs: $LATEST, or the version the ARN (or its alias) names. */
 function functionOf(state: LambdaState, arn: string): StoredFunction {
-  const target = targetOf(state, arn);
-  // Queued events name the function only (store.ts `lambda_event_queue`): they run $LATEST.
-  if (target.version !== latest) throw functionNotFound(arn);
-  return target.fn;
+  return targetOf(state, arn).runnable;
 }
 
 export function fromServicesOperations(state: LambdaState, events: EventQueue) {

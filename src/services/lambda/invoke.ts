@@ -19,11 +19,11 @@ import type { LambdaOperations } from '../../generated/lambda/operations.js';
 import type * as T from '../../generated/lambda/types.js';
 import type { RequestContext } from '../service-types.js';
 import type { InvocationResult } from './environments.js';
-import { payloadTooLarge } from './errors.js';
+import { functionNotFound, payloadTooLarge } from './errors.js';
 import { functionArn } from './names.js';
 import type { LambdaState } from './state.js';
 import type { EventRow, StoredFunction } from './store.js';
-import { resolveTarget } from './versions.js';
+import { resolveTarget, versionRunnable } from './versions.js';
 
 /** https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html */
 const maxSyncPayload = 6291456;
@@ -106,6 +106,7 @@ export class EventQueue {
       payload,
       due_at: now,
       enqueued_at: now,
+      version: fn.version ?? null,
     });
     this.kick();
   }
@@ -157,7 +158,7 @@ export class EventQueue {
     let result: InvocationResult | undefined;
     if (fn) {
       try {
-        result = await runInvocation(state, fn, row.id, row.payload, undefined, false);
+        result = await runInvocation(state, runnableOf(state, fn, row), row.id, row.payload, undefined, false);
         failed = result.functionError !== undefined;
       } catch (error) {
         state.deps.logger.warn(`lambda: event ${row.id} for ${row.name} could not run: ${(error as Error).message}`);
@@ -189,6 +190,15 @@ export class EventQueue {
     });
     this.#arm();
   }
+}
+
+/** What a queued event runs: the version it named (versions.ts), else the function's $LATEST. */
+function runnableOf(state: LambdaState, fn: StoredFunction, row: EventRow): StoredFunction {
+  if (!row.version) return fn;
+  const version = state.published.version(fn.account, fn.region, fn.name, Number(row.version));
+  // The version went (DeleteFunction with its qualifier) while the event waited.
+  if (!version) throw functionNotFound(functionArn(fn.account, fn.region, fn.name, row.version));
+  return versionRunnable(fn, version);
 }
 
 export function runInvocation(

@@ -77,6 +77,11 @@ export const publishedMigrations: Migration[] = [
     ) WITHOUT ROWID;
     `,
   },
+  {
+    // An Event invocation of a version or an alias runs the version it named when accepted.
+    version: 3,
+    sql: 'ALTER TABLE lambda_event_queue ADD COLUMN version TEXT;',
+  },
 ];
 
 export interface StoredVersion {

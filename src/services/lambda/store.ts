@@ -76,6 +76,8 @@ export interface EventRow {
   attempts: number;
   due_at: number;
   enqueued_at: number;
+  /** The published version an Event invocation of a version or alias runs; null for $LATEST. */
+  version?: string | null;
 }
 
 function fromRow(row: FunctionRow): StoredFunction {
@@ -172,9 +174,18 @@ export class LambdaStore {
   enqueueEvent(event: Omit<EventRow, 'attempts'>): void {
     this.#db
       .prepare(
-        'INSERT INTO lambda_event_queue (id, account, region, name, payload, attempts, due_at, enqueued_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)',
+        'INSERT INTO lambda_event_queue (id, account, region, name, payload, attempts, due_at, enqueued_at, version) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)',
       )
-      .run(event.id, event.account, event.region, event.name, event.payload, event.due_at, event.enqueued_at);
+      .run(
+        event.id,
+        event.account,
+        event.region,
+        event.name,
+        event.payload,
+        event.due_at,
+        event.enqueued_at,
+        event.version ?? null,
+      );
   }
 
   /** Events due by `now`, oldest first. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   CreateAliasCommand,
   DeleteAliasCommand,
@@ -12,8 +13,9 @@ import {
   UpdateAliasCommand,
   UpdateFunctionCodeCommand,
 } from '@aws-sdk/client-lambda';
+import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { NimbusCloud } from 'nimbus-aws';
-import { startCloud } from '../../helpers/cloud.js';
+import { clientConfig, startCloud } from '../../helpers/cloud.js';
 import { createFunction, decode, functionName, lambdaClient, zip } from './lambda-helpers.js';
 
 async function rejects(promise: Promise<unknown>, name: string, message: string): Promise<void> {
@@ -186,6 +188,59 @@ describe('Lambda aliases', () => {
         'ResourceNotFoundException',
         `Function not found: arn:aws:lambda:us-east-1:000000000000:function:${name}:non-existent-alias`,
       );
+    });
+  });
+
+  describe('asynchronous invocations through an alias', () => {
+    /** A function whose versions log `RAN <tag> <version>` for each event. */
+    async function loggingVersions(): Promise<string> {
+      const name = functionName('async');
+      const code = (tag: string) =>
+        zip({
+          'index.js': `exports.handler = async () => { console.log('RAN ${tag} ' + process.env.AWS_LAMBDA_FUNCTION_VERSION); };`,
+        });
+      await createFunction(client, { FunctionName: name, Code: { ZipFile: code('v1') }, Publish: true });
+      await client.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: code('v2') }));
+      await client.send(new CreateAliasCommand({ FunctionName: name, Name: 'stable', FunctionVersion: '1' }));
+      return name;
+    }
+
+    async function ran(name: string): Promise<string> {
+      const logs = new CloudWatchLogsClient(clientConfig(cloud));
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const out = await logs
+          .send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${name}`, filterPattern: 'RAN' }))
+          .catch(() => ({ events: [] }));
+        const line = out.events?.[0]?.message;
+        if (line) return line.slice(line.indexOf('RAN ')).trim();
+        if (Date.now() > deadline) assert.fail('the function did not run');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+
+    it('runs the alias’s version for an Event invocation', async () => {
+      const name = await loggingVersions();
+      const out = await client.send(
+        new InvokeCommand({ FunctionName: name, Qualifier: 'stable', InvocationType: 'Event' }),
+      );
+      assert.equal(out.StatusCode, 202);
+      assert.equal(await ran(name), 'RAN v1 1');
+    });
+
+    it('runs the alias’s version for an SNS subscription to the alias ARN', async () => {
+      const name = await loggingVersions();
+      const sns = new SNSClient(clientConfig(cloud));
+      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `${name}-topic` }));
+      await sns.send(
+        new SubscribeCommand({
+          TopicArn,
+          Protocol: 'lambda',
+          Endpoint: `arn:aws:lambda:us-east-1:000000000000:function:${name}:stable`,
+        }),
+      );
+      await sns.send(new PublishCommand({ TopicArn, Message: 'hello' }));
+      assert.equal(await ran(name), 'RAN v1 1');
     });
   });
 
