@@ -127,7 +127,8 @@ function dropBlob(state: LambdaState, blobId: string): void {
 
 function codeLocation(ctx: RequestContext, fn: StoredFunction): string {
   const sha = encodeURIComponent(fn.config.CodeSha256 ?? '');
-  return `${ctx.endpoint}/_nimbus/lambda/code/${fn.account}/${fn.region}/${fn.name}.zip?sha256=${sha}`;
+  const version = fn.version === undefined ? '' : `&version=${fn.version}`;
+  return `${ctx.endpoint}/_nimbus/lambda/code/${fn.account}/${fn.region}/${fn.name}.zip?sha256=${sha}${version}`;
 }
 
 function encodeMarker(name: string): string {
@@ -238,8 +239,18 @@ export function functionOperations(state: LambdaState) {
       const limit = Math.min(input.MaxItems ?? maxListItems, maxListItems);
       const rows = state.store.list(ctx.account, ctx.region, decodeMarker(input.Marker), limit + 1);
       const page = rows.slice(0, limit);
+      const all = input.FunctionVersion === 'ALL';
       const out: T.ListFunctionsResponse = {
-        Functions: page.map((fn) => listView(fn.config, input.FunctionVersion === 'ALL')),
+        // FunctionVersion ALL lists each function's published versions after its $LATEST
+        // (https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctions.html).
+        Functions: page.flatMap((fn) => [
+          listView(fn.config, all),
+          ...(all
+            ? state.published
+                .versions(fn.account, fn.region, fn.name, 0, 10_000)
+                .map((version) => listView(version.config, false))
+            : []),
+        ]),
       };
       const last = page[page.length - 1];
       if (rows.length > limit && last) out.NextMarker = encodeMarker(last.name);

@@ -28,7 +28,11 @@ export async function inspect(state: LambdaState, request: ControlRequest): Prom
   if (request.method !== 'GET' && request.method !== 'HEAD') return { status: 405, json: { error: 'use GET' } };
   const fn = state.store.get(match[1] as string, match[2] as string, match[3] as string);
   if (!fn) return { status: 404, json: { error: `no function ${match[3]} in ${match[1]}/${match[2]}` } };
-  const zip = await state.deps.blobs.get(fn.codeBlob);
+  // `?version=N`: a published version's own code (GetFunction with a qualifier links there).
+  const version = request.query.get('version');
+  const stored = version ? state.published.version(fn.account, fn.region, fn.name, Number(version)) : undefined;
+  if (version && !stored) return { status: 404, json: { error: `no version ${version} of ${fn.name}` } };
+  const zip = await state.deps.blobs.get(stored ? stored.codeBlob : fn.codeBlob);
   if (!zip) return { status: 404, json: { error: 'the code is gone' } };
   return { status: 200, bytes: zip, contentType: 'application/zip' };
 }

@@ -6,6 +6,7 @@ import {
   GetFunctionConfigurationCommand,
   InvokeCommand,
   type LambdaClient,
+  ListFunctionsCommand,
   ListVersionsByFunctionCommand,
   PublishVersionCommand,
   UpdateFunctionCodeCommand,
@@ -146,7 +147,35 @@ describe('Lambda versions', () => {
     });
   });
 
+  describe('ListFunctions', () => {
+    it('lists published versions after $LATEST with FunctionVersion ALL, and only $LATEST without', async () => {
+      const name = functionName('listall');
+      await createFunction(client, { FunctionName: name, Publish: true });
+      const all = await client.send(new ListFunctionsCommand({ FunctionVersion: 'ALL' }));
+      assert.deepEqual(
+        all.Functions?.filter((fn) => fn.FunctionName === name).map((fn) => fn.Version),
+        ['$LATEST', '1'],
+      );
+      const plain = await client.send(new ListFunctionsCommand({}));
+      assert.deepEqual(
+        plain.Functions?.filter((fn) => fn.FunctionName === name).map((fn) => fn.Version),
+        ['$LATEST'],
+      );
+    });
+  });
+
   describe('qualifiers', () => {
+    it('links each version’s own code from GetFunction', async () => {
+      const name = functionName('code');
+      await createFunction(client, { FunctionName: name, Code: { ZipFile: versionEcho }, Publish: true });
+      await client.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: versionEcho2 }));
+      const v1 = await client.send(new GetFunctionCommand({ FunctionName: name, Qualifier: '1' }));
+      const latest = await client.send(new GetFunctionCommand({ FunctionName: name }));
+      const download = async (url: string | undefined) => Buffer.from(await (await fetch(url ?? '')).arrayBuffer());
+      assert.deepEqual(await download(v1.Code?.Location), Buffer.from(versionEcho));
+      assert.deepEqual(await download(latest.Code?.Location), Buffer.from(versionEcho2));
+    });
+
     it('runs each version’s own code, names it in X-Amz-Executed-Version and in the environment', async () => {
       const name = functionName('run');
       await createFunction(client, { FunctionName: name, Code: { ZipFile: versionEcho }, Publish: true });
