@@ -22,6 +22,8 @@ export interface PoolOptions {
 }
 
 interface FunctionEnvironments {
+  /** The function's key (functionKey), the same for each of its versions' groups. */
+  fnKey: string;
   all: Set<ExecutionEnvironment>;
   idle: ExecutionEnvironment[];
   idleTimers: Map<ExecutionEnvironment, NodeJS.Timeout>;
@@ -59,6 +61,14 @@ export class EnvironmentPool {
     for (;;) {
       if (group.closed) throw functionNotFound(functionArn(fn.account, fn.region, fn.name, fn.version ?? latest));
       this.#retireStale(group, fn.generation);
+      const reserved = fn.reservedConcurrency;
+      // Reserved concurrency is the function's, shared by all its versions (as AWS counts it):
+      // what runs or starts in any of them counts, a warm idle process does not.
+      if (reserved !== undefined && this.#siblings(fn).reduce((sum, each) => sum + this.#busy(each), 0) >= reserved) {
+        if (throttle) throw rateExceeded();
+        await new Promise<void>((resolve) => group.waiters.push(resolve));
+        continue;
+      }
       let env = group.idle.pop();
       if (env) {
         clearTimeout(group.idleTimers.get(env));
@@ -66,8 +76,7 @@ export class EnvironmentPool {
         if (env.dead) continue;
       } else {
         const limit = fn.reservedConcurrency ?? this.#options.maxEnvironments;
-        const current =
-          group.starting + [...group.all].filter((each) => each.generation === fn.generation && !each.dead).length;
+        const current = this.#running(group, fn.generation);
         if (current >= limit || limit === 0) {
           if (throttle && fn.reservedConcurrency !== undefined) throw rateExceeded();
           await new Promise<void>((resolve) => group.waiters.push(resolve));
@@ -126,7 +135,15 @@ export class EnvironmentPool {
     const key = groupKey(fn);
     let group = this.#groups.get(key);
     if (!group) {
-      group = { all: new Set(), idle: [], idleTimers: new Map(), waiters: [], starting: 0, closed: false };
+      group = {
+        fnKey: functionKey(fn.account, fn.region, fn.name),
+        all: new Set(),
+        idle: [],
+        idleTimers: new Map(),
+        waiters: [],
+        starting: 0,
+        closed: false,
+      };
       this.#groups.set(key, group);
     }
     return group;
@@ -146,7 +163,34 @@ export class EnvironmentPool {
     const timer = setTimeout(() => env.kill(), this.#options.idleMs);
     timer.unref();
     group.idleTimers.set(env, timer);
+    this.#wake(group);
+  }
+
+  /** Environments of a group's generation that count against its limit. */
+  #running(group: FunctionEnvironments, generation: number): number {
+    let count = group.starting;
+    for (const env of group.all) if (!env.dead && env.generation === generation) count++;
+    return count;
+  }
+
+  /** Environments of a group that run an invocation or are starting. */
+  #busy(group: FunctionEnvironments): number {
+    let count = group.starting;
+    for (const env of group.all) if (!env.dead && env.busy) count++;
+    return count;
+  }
+
+  /** The groups of every version of a function (its $LATEST's included). */
+  #siblings(fn: StoredFunction): FunctionEnvironments[] {
+    const key = functionKey(fn.account, fn.region, fn.name);
+    return [...this.#groups.values()].filter((group) => group.fnKey === key);
+  }
+
+  /** Wakes a waiter of this group and, for versions sharing a reserved limit, one of each sibling's. */
+  #wake(group: FunctionEnvironments): void {
     group.waiters.shift()?.();
+    for (const other of this.#groups.values())
+      if (other !== group && other.fnKey === group.fnKey) other.waiters.shift()?.();
   }
 
   #forget(group: FunctionEnvironments, env: ExecutionEnvironment): void {
@@ -154,6 +198,6 @@ export class EnvironmentPool {
     if (index >= 0) group.idle.splice(index, 1);
     clearTimeout(group.idleTimers.get(env));
     group.idleTimers.delete(env);
-    if (group.all.delete(env)) group.waiters.shift()?.();
+    if (group.all.delete(env)) this.#wake(group);
   }
 }

@@ -9,6 +9,7 @@ import {
   ListFunctionsCommand,
   ListVersionsByFunctionCommand,
   PublishVersionCommand,
+  PutFunctionConcurrencyCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
@@ -198,6 +199,29 @@ describe('Lambda versions', () => {
         new InvokeCommand({ FunctionName: `arn:aws:lambda:us-east-1:000000000000:function:${name}:1` }),
       );
       assert.equal((decode(byArn.Payload) as { tag: string }).tag, 'v1');
+    });
+
+    it('shares reserved concurrency among versions: a busy version throttles another', async () => {
+      const name = functionName('reserved');
+      const slow = zip({
+        'index.js':
+          'exports.handler = async (event) => { await new Promise((r) => setTimeout(r, event.wait ?? 0)); return "ok"; };',
+      });
+      await createFunction(client, { FunctionName: name, Code: { ZipFile: slow }, Publish: true });
+      await client.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: 1 }));
+      // Warm both, one after the other: an idle process holds no concurrency.
+      await client.send(new InvokeCommand({ FunctionName: name, Qualifier: '1' }));
+      await client.send(new InvokeCommand({ FunctionName: name }));
+      const busy = client.send(
+        new InvokeCommand({ FunctionName: name, Qualifier: '1', Payload: new TextEncoder().encode('{"wait":1500}') }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await rejects(
+        client.send(new InvokeCommand({ FunctionName: name })),
+        'TooManyRequestsException',
+        'Rate Exceeded.',
+      );
+      assert.equal((await busy).StatusCode, 200);
     });
 
     it('answers Function not found with the qualifier for a version that does not exist', async () => {
