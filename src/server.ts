@@ -1,9 +1,17 @@
 /**
  * The HTTP server: node:http with bounded headers, connections and request time, handing
  * every request to the edge. Listens on 127.0.0.1 unless told otherwise.
+ *
+ * HTTP/2 without TLS ("prior knowledge", RFC 9113 3.3) is served on the same port: SDK v3's
+ * Kinesis client (and others that stream) speaks HTTP/2 by default and fails against an
+ * HTTP/1-only endpoint. A connection whose first bytes are HTTP/2's preface goes to a node:http2
+ * server whose requests take the same path through the edge (its compatibility API has the shape
+ * of node:http's request and response); every other connection is node:http's.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttp2Server, type Http2Session } from 'node:http2';
+import type { AddressInfo, Socket } from 'node:net';
+import { Duplex } from 'node:stream';
 import { handleRequest } from './edge/handle-request.js';
 import { Nimbus, type NimbusConfig } from './nimbus.js';
 
@@ -41,6 +49,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
   );
   server.maxConnections = options.maxConnections ?? 4096;
+  const sessions = serveHttp2(server, nimbus);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -70,8 +79,92 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       stopping ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        for (const session of sessions) session.destroy();
       }).then(() => nimbus.close());
       return stopping;
     },
   };
+}
+
+/**
+ * The socket as a stream that first gives back the bytes already read from it: an HTTP/2 session
+ * reads a real socket natively and would not see them (node wraps any other Duplex for it).
+ */
+function replaying(socket: Socket, first: Buffer): Duplex {
+  const stream = new Duplex({
+    read() {
+      socket.resume();
+    },
+    write(chunk, encoding, callback) {
+      socket.write(chunk, encoding, callback);
+    },
+    final(callback) {
+      socket.end(callback);
+    },
+    destroy(error, callback) {
+      socket.destroy(error ?? undefined);
+      callback(error);
+    },
+  });
+  stream.push(first);
+  socket.on('data', (chunk: Buffer) => {
+    if (!stream.push(chunk)) socket.pause();
+  });
+  socket.on('end', () => stream.push(null));
+  socket.on('close', () => stream.destroy());
+  socket.on('error', (error) => stream.destroy(error));
+  socket.resume();
+  return stream;
+}
+
+/** HTTP/2's connection preface begins so (RFC 9113 3.4); no HTTP/1 request line does. */
+const preface = Buffer.from('PRI * HTTP/2.0');
+
+/**
+ * Puts a sniffer in front of node:http's connection handler: HTTP/2 connections go to an HTTP/2
+ * server that feeds the edge, the rest to node:http as before. Returns the open HTTP/2 sessions.
+ */
+function serveHttp2(server: Server, nimbus: Nimbus): Set<Http2Session> {
+  const http2 = createHttp2Server({ maxSessionMemory: 64 }, (req, res) => {
+    // Resolution reads the Host header; HTTP/2 names it :authority.
+    if (req.headers.host === undefined && req.headers[':authority'] !== undefined) {
+      req.headers.host = req.headers[':authority'];
+    }
+    const request = req as unknown as IncomingMessage;
+    const response = res as unknown as ServerResponse;
+    handleRequest(nimbus, request, response).catch((error: unknown) => {
+      nimbus.logger.error(`request failed outside the pipeline: ${(error as Error)?.stack ?? String(error)}`);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('Internal error');
+    });
+  });
+  const sessions = new Set<Http2Session>();
+  http2.on('session', (session) => {
+    sessions.add(session);
+    session.on('close', () => sessions.delete(session));
+  });
+  const http1 = server.listeners('connection') as Array<(socket: Socket) => void>;
+  server.removeAllListeners('connection');
+  server.on('connection', (socket: Socket) => {
+    let seen: Buffer = Buffer.alloc(0);
+    const sniff = (chunk: Buffer): void => {
+      seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
+      const length = Math.min(seen.length, preface.length);
+      const isHttp2 = seen.subarray(0, length).equals(preface.subarray(0, length));
+      if (isHttp2 && seen.length < preface.length) return; // too few bytes to tell yet
+      socket.off('data', sniff);
+      socket.pause();
+      if (isHttp2) {
+        http2.emit('connection', replaying(socket, seen));
+        return;
+      }
+      // node:http reads the socket natively from here on; the bytes read to decide come first,
+      // from the stream's buffer, on the next tick (before any new read).
+      socket.unshift(seen);
+      for (const listener of http1) listener.call(server, socket);
+      socket.resume();
+    };
+    socket.on('data', sniff);
+  });
+  return sessions;
 }

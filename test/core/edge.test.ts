@@ -32,16 +32,16 @@ describe('edge', () => {
     const response = await fetch(cloud.endpoint, {
       method: 'POST',
       headers: {
-        'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': 'Kinesis_20131202.ListStreams',
-        authorization: signed('kinesis'),
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': 'AWSStepFunctions.ListStateMachines',
+        authorization: signed('states'),
       },
       body: '{}',
     });
     assert.equal(response.status, 501);
     const body = (await response.json()) as { __type: string; message: string };
     assert.match(body.__type, /NotImplemented/);
-    assert.match(body.message, /kinesis\.ListStreams/);
+    assert.match(body.message, /stepfunctions\.ListStateMachines/);
   });
 
   test('an unknown query action answers InvalidAction', async () => {
@@ -73,9 +73,9 @@ describe('edge', () => {
     const response = await fetch(cloud.endpoint, {
       method: 'POST',
       headers: {
-        'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': 'Kinesis_20131202.ListStreams',
-        authorization: signed('kinesis'),
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': 'AWSStepFunctions.ListStateMachines',
+        authorization: signed('states'),
       },
       body: '{"Limit": ',
     });

@@ -15,10 +15,15 @@ import { clientConfig } from '../../helpers/cloud.js';
 export const account = '000000000000';
 
 /**
- * A Kinesis client over HTTP/1.1. SDK v3's Kinesis client speaks HTTP/2 by default (for
- * SubscribeToShard) and Nimbus's server speaks HTTP/1.1 only, so the tests pick the HTTP/1.1 handler.
+ * A Kinesis client as users make one: SDK v3's Kinesis client speaks HTTP/2 by default (for
+ * SubscribeToShard), which Nimbus serves on the same port as HTTP/1.1 (src/server.ts).
  */
 export function kinesisFor(cloud: NimbusCloud, region = 'us-east-1'): KinesisClient {
+  return new KinesisClient(clientConfig(cloud, { region }));
+}
+
+/** The same over HTTP/1.1, as the AWS CLI, boto3 and older SDKs speak it. */
+export function kinesisOverHttp1(cloud: NimbusCloud, region = 'us-east-1'): KinesisClient {
   return new KinesisClient({ ...clientConfig(cloud, { region }), requestHandler: new NodeHttpHandler() });
 }
 
