@@ -12,6 +12,7 @@ import { type FirehoseOperations, firehoseOperations } from '../../generated/fir
 import type { Migration } from '../../state/database.js';
 import type { Provider, RequestContext, ServiceDeps } from '../service-types.js';
 import { Delivery } from './delivery.js';
+import { fromServicesOperations } from './from-services.js';
 import { KinesisSource } from './kinesis-source.js';
 import { recordOperations } from './records.js';
 import { FirehoseState } from './state.js';
@@ -33,6 +34,7 @@ export function createProvider(deps: ServiceDeps): Provider {
   const provider = {
     ...streamOperations(state, delivery, kinesis),
     ...recordOperations(state, delivery),
+    ...fromServicesOperations(state, delivery),
     /** Resolves once no delivery is running: what a test awaits after moving the clock. */
     deliveriesIdle(): Promise<void> {
       return delivery.idle();

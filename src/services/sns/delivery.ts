@@ -128,6 +128,9 @@ export class Fanout {
         case 'lambda':
           this.#toLambda(subscription, delivery);
           break;
+        case 'firehose':
+          this.#toFirehose(subscription, delivery);
+          break;
         default:
           this.#unavailable(subscription, delivery);
       }
@@ -261,6 +264,25 @@ export class Fanout {
       message_type: 'Lambda',
       message_id: delivery.message.messageId,
       body: JSON.stringify(event),
+      content_type: 'application/json',
+      due_at: state.now(),
+    });
+    state.httpDelivery?.schedule();
+  }
+
+  /**
+   * A Firehose subscription's record is the envelope (or, raw, the message), put in-process once the
+   * publish commits, through the outbox (https://docs.aws.amazon.com/sns/latest/dg/sns-firehose-as-subscriber.html).
+   */
+  #toFirehose(subscription: Subscription, delivery: Delivery): void {
+    const state = this.#state;
+    state.store.queueHttp({
+      subscription_arn: subscription.arn,
+      topic_arn: delivery.topic.arn,
+      endpoint: subscription.endpoint,
+      message_type: 'Firehose',
+      message_id: delivery.message.messageId,
+      body: this.#body(subscription, delivery),
       content_type: 'application/json',
       due_at: state.now(),
     });

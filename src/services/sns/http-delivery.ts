@@ -13,6 +13,11 @@ import { request as httpsRequest } from 'node:https';
 import type { ClockTimer } from '../../core/clock.js';
 import type { SqsFromServices } from '../sqs/from-services.js';
 
+/** What SNS needs of Firehose (src/services/firehose/from-services.ts). */
+interface FirehoseFromServices {
+  putRecordFromService(streamArn: string, data: Buffer): boolean;
+}
+
 /** What SNS needs of Lambda (src/services/lambda/from-services.ts). */
 interface LambdaFromServices {
   invokeEventFromService(functionArn: string, payload: string): Promise<void>;
@@ -147,9 +152,28 @@ export class HttpDelivery {
     }
   }
 
+  /** Puts a Firehose subscription's record; 200 when the stream took it, 404 when there is none. */
+  async #putRecord(row: OutboxRow): Promise<number> {
+    let firehose: FirehoseFromServices | undefined;
+    try {
+      firehose = (await this.#state.deps.provider('firehose')) as unknown as FirehoseFromServices;
+    } catch {
+      return 404;
+    }
+    const put = this.#state.deps.db.transaction(() =>
+      firehose.putRecordFromService(row.endpoint, Buffer.from(row.body, 'utf8')),
+    );
+    return put ? 200 : 404;
+  }
+
   async #deliver(row: OutboxRow): Promise<void> {
     const state = this.#state;
-    const status = row.message_type === 'Lambda' ? await this.#invoke(row) : await post(row);
+    const status =
+      row.message_type === 'Lambda'
+        ? await this.#invoke(row)
+        : row.message_type === 'Firehose'
+          ? await this.#putRecord(row)
+          : await post(row);
     if (this.#disposed) return;
     const db = state.deps.db;
     if (status >= 200 && status < 300) {
@@ -164,8 +188,10 @@ export class HttpDelivery {
       subscription?.attributes.DeliveryPolicy,
     ).healthyRetryPolicy;
     let attempt = row.attempt + 1;
-    // A function that does not exist will not appear by retrying.
-    if (row.message_type === 'Lambda' && status === 404) attempt = Number.POSITIVE_INFINITY;
+    // A function or delivery stream that does not exist will not appear by retrying.
+    if ((row.message_type === 'Lambda' || row.message_type === 'Firehose') && status === 404) {
+      attempt = Number.POSITIVE_INFINITY;
+    }
     // Confirmations are not retried past the policy either; a subscription that is gone stops its retries.
     if (!subscription && row.message_type !== 'UnsubscribeConfirmation') {
       db.transaction(() => state.store.deleteHttp(row.id));
