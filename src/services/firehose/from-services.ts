@@ -18,7 +18,7 @@ export function fromServicesOperations(state: FirehoseState, delivery: Delivery)
       const match = arnPattern.exec(streamArn);
       if (!match) return false;
       const row = state.store.stream(match[2] as string, match[1] as string, match[3] as string);
-      if (!row || row.type !== 'DirectPut') return false;
+      if (row?.type !== 'DirectPut') return false;
       const now = state.now();
       state.store.insertRecord(row.id, `sns${now.toString(36)}${Math.random().toString(36).slice(2)}`, now, data);
       state.store.addBuffered(row.id, data.length, now);
