@@ -3,13 +3,14 @@
  * measured in one run on this machine with the same load generator (autocannon, 32
  * connections). Prints one JSON line per figure.
  *
- *   node dist/bench/run.js [--only core,sqs,s3,dynamodb,kinesis,lambda] [--seconds 4] [--rounds 5] [--connections 32]
+ *   node dist/bench/run.js [--only core,sqs,sns,s3,dynamodb,kinesis,firehose,lambda] [--seconds 4] [--rounds 5] [--connections 32]
  *                          [--starts 7] [--messages 1000000] [--objects 1000000] [--items 1000000]
  *                          [--object-sizes-mb 64,1024] [--lambda-messages 20000]
  */
 import { parseArgs } from 'node:util';
 import { benchCore } from './core.js';
 import { benchDynamodb } from './dynamodb.js';
+import { benchFirehose } from './firehose.js';
 import { benchKinesis } from './kinesis.js';
 import { benchLambda } from './lambda.js';
 import { benchS3 } from './s3.js';
@@ -18,7 +19,7 @@ import { benchSqs } from './sqs.js';
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'core,sqs,sns,s3,dynamodb,kinesis,lambda' },
+    only: { type: 'string', default: 'core,sqs,sns,s3,dynamodb,kinesis,firehose,lambda' },
     seconds: { type: 'string', default: '4' },
     rounds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '32' },
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     await benchLambda({ starts: Number(values.starts), messages: Number(values['lambda-messages']), samples: 500 });
   }
   if (only.has('kinesis')) await benchKinesis(settings);
+  if (only.has('firehose')) await benchFirehose(settings);
 }
 
 main().catch((error: unknown) => {
