@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { NimbusCloud } from 'nimbus-aws';
 import { clientConfig, startCloud } from '../helpers/cloud.js';
-import { awsCli, clientEnv, run, skipAwsCli } from './tools.js';
+import { awsCliJson, skipAwsCli } from './tools.js';
 
 describe('AWS CLI: Kinesis and Firehose', { skip: skipAwsCli }, () => {
   let cloud: NimbusCloud;
@@ -16,15 +16,7 @@ describe('AWS CLI: Kinesis and Firehose', { skip: skipAwsCli }, () => {
   });
   after(() => cloud.stop());
 
-  // biome-ignore lint/suspicious/noExplicitAny: the CLI's JSON output, read field by field
-  async function cli(...args: string[]): Promise<{ status: number | null; json: any; stderr: string }> {
-    const result = await run(awsCli, ['--endpoint-url', cloud.endpoint, '--output', 'json', ...args], clientEnv());
-    return {
-      status: result.status,
-      json: result.stdout.trim() ? JSON.parse(result.stdout) : {},
-      stderr: result.stderr,
-    };
-  }
+  const cli = (...args: string[]) => awsCliJson(cloud.endpoint, args);
 
   test('kinesis create-stream, put-record and get-records replay the record from the shard', async () => {
     assert.equal(

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { NimbusCloud } from 'nimbus-aws';
 import { startCloud } from '../helpers/cloud.js';
-import { awsCli, clientEnv, run, skipAwsCli } from './tools.js';
+import { awsCliJson, skipAwsCli } from './tools.js';
 
 describe('AWS CLI: SNS and DynamoDB', { skip: skipAwsCli }, () => {
   let cloud: NimbusCloud;
@@ -15,15 +15,7 @@ describe('AWS CLI: SNS and DynamoDB', { skip: skipAwsCli }, () => {
   });
   after(() => cloud.stop());
 
-  // biome-ignore lint/suspicious/noExplicitAny: the CLI's JSON output, read field by field
-  async function cli(...args: string[]): Promise<{ status: number | null; json: any; stderr: string }> {
-    const result = await run(awsCli, ['--endpoint-url', cloud.endpoint, '--output', 'json', ...args], clientEnv());
-    return {
-      status: result.status,
-      json: result.stdout.trim() ? JSON.parse(result.stdout) : {},
-      stderr: result.stderr,
-    };
-  }
+  const cli = (...args: string[]) => awsCliJson(cloud.endpoint, args);
 
   test('sns create-topic, subscribe and publish reach an SMS record; a bad ARN is AWS’s error', async () => {
     const topic = await cli('sns', 'create-topic', '--name', 'cli-topic');

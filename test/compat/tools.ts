@@ -108,3 +108,13 @@ export function runWithInput(
     }
   });
 }
+
+/** An AWS CLI call against `endpoint` with JSON output, parsed (`{}` when it printed nothing). */
+export async function awsCliJson(
+  endpoint: string,
+  args: string[],
+  // biome-ignore lint/suspicious/noExplicitAny: the CLI's JSON output, read field by field
+): Promise<{ status: number | null; json: any; stderr: string }> {
+  const result = await run(awsCli, ['--endpoint-url', endpoint, '--output', 'json', ...args], clientEnv());
+  return { status: result.status, json: result.stdout.trim() ? JSON.parse(result.stdout) : {}, stderr: result.stderr };
+}

@@ -191,7 +191,7 @@ export class Fanout {
       delivery.topic.attributes.DeliveryPolicy,
       subscription.attributes.DeliveryPolicy,
     );
-    state.store.queueHttp({
+    state.queueOutbox({
       subscription_arn: subscription.arn,
       topic_arn: delivery.topic.arn,
       endpoint: subscription.endpoint,
@@ -199,9 +199,7 @@ export class Fanout {
       message_id: delivery.message.messageId,
       body: this.#body(subscription, delivery),
       content_type: policy.contentType,
-      due_at: state.now(),
     });
-    state.httpDelivery?.schedule();
   }
 
   #keep(subscription: Subscription, delivery: Delivery): void {
@@ -257,7 +255,7 @@ export class Fanout {
         },
       ],
     };
-    state.store.queueHttp({
+    state.queueOutbox({
       subscription_arn: subscription.arn,
       topic_arn: delivery.topic.arn,
       endpoint: subscription.endpoint,
@@ -265,9 +263,7 @@ export class Fanout {
       message_id: delivery.message.messageId,
       body: JSON.stringify(event),
       content_type: 'application/json',
-      due_at: state.now(),
     });
-    state.httpDelivery?.schedule();
   }
 
   /**
@@ -276,7 +272,7 @@ export class Fanout {
    */
   #toFirehose(subscription: Subscription, delivery: Delivery): void {
     const state = this.#state;
-    state.store.queueHttp({
+    state.queueOutbox({
       subscription_arn: subscription.arn,
       topic_arn: delivery.topic.arn,
       endpoint: subscription.endpoint,
@@ -284,9 +280,7 @@ export class Fanout {
       message_id: delivery.message.messageId,
       body: this.#body(subscription, delivery),
       content_type: 'application/json',
-      due_at: state.now(),
     });
-    state.httpDelivery?.schedule();
   }
 
   #unavailable(subscription: Subscription, delivery: Delivery): void {

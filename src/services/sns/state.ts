@@ -9,7 +9,7 @@ import { compileFilterPolicy, type FilterPolicy } from '../../core/filter-policy
 import type { Logger } from '../../core/logger.js';
 import type { RequestContext, ServiceDeps } from '../service-types.js';
 import { Signer } from './signing.js';
-import { SnsStore, type SubscriptionRow, type TopicRow } from './store.js';
+import { type OutboxRow, SnsStore, type SubscriptionRow, type TopicRow } from './store.js';
 
 export interface Topic {
   row: TopicRow;
@@ -154,6 +154,15 @@ export class SnsState {
       this.#subscriptions.set(topicArn, list);
     }
     return list;
+  }
+
+  /**
+   * Queues a delivery that goes out once the current transaction commits (HTTP POSTs, Lambda
+   * invocations, Firehose records, confirmations: http-delivery.ts), due now.
+   */
+  queueOutbox(row: Omit<OutboxRow, 'id' | 'attempt' | 'due_at'>): void {
+    this.store.queueHttp({ ...row, due_at: this.now() });
+    this.httpDelivery?.schedule();
   }
 
   /** The base URL for the links SNS hands out (SubscribeURL, UnsubscribeURL, SigningCertURL). */

@@ -132,6 +132,27 @@ function afterToken(token: string | undefined): number {
   return id;
 }
 
+/**
+ * POSTs a (un)subscription confirmation to an HTTP(S) endpoint: text/plain whatever the delivery
+ * policy says (test_subscribe_external_http_endpoint_content_type).
+ */
+function postConfirmation(
+  state: SnsState,
+  topic: Topic,
+  row: Pick<SubscriptionRow, 'arn' | 'endpoint'>,
+  message: Record<string, string>,
+): void {
+  state.queueOutbox({
+    subscription_arn: row.arn,
+    topic_arn: topic.arn,
+    endpoint: row.endpoint,
+    message_type: message.Type as string,
+    message_id: message.MessageId as string,
+    body: JSON.stringify(message),
+    content_type: 'text/plain; charset=UTF-8',
+  });
+}
+
 /** Sends (HTTP) or keeps (email) the SubscriptionConfirmation of a pending subscription. */
 function requestConfirmation(
   state: SnsState,
@@ -145,18 +166,7 @@ function requestConfirmation(
     subscriptionArn: row.arn,
   });
   if (row.protocol === 'http' || row.protocol === 'https') {
-    state.store.queueHttp({
-      subscription_arn: row.arn,
-      topic_arn: topic.arn,
-      endpoint: row.endpoint,
-      message_type: 'SubscriptionConfirmation',
-      message_id: message.MessageId as string,
-      body: JSON.stringify(message),
-      // The confirmation is text/plain whatever the delivery policy says (test_subscribe_external_http_endpoint_content_type).
-      content_type: 'text/plain; charset=UTF-8',
-      due_at: state.now(),
-    });
-    state.httpDelivery?.schedule();
+    postConfirmation(state, topic, row, message);
   } else {
     state.store.record(
       ctx.account,
@@ -270,17 +280,7 @@ export function subscriptionOperations(state: SnsState) {
           token: newToken(),
           subscriptionArn: row.arn,
         });
-        state.store.queueHttp({
-          subscription_arn: row.arn,
-          topic_arn: topic.arn,
-          endpoint: row.endpoint,
-          message_type: 'UnsubscribeConfirmation',
-          message_id: message.MessageId as string,
-          body: JSON.stringify(message),
-          content_type: 'text/plain; charset=UTF-8',
-          due_at: state.now(),
-        });
-        state.httpDelivery?.schedule();
+        postConfirmation(state, topic, row, message);
       }
       return;
     },

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { killHard, spawnNimbus } from '../../helpers/process.js';
+import { drainQueue } from '../../helpers/queues.js';
 
 const config = (endpoint: string) => ({
   endpoint,
@@ -13,18 +14,6 @@ const config = (endpoint: string) => ({
   credentials: { accessKeyId: '123456789012', secretAccessKey: 'test' },
   maxAttempts: 1,
 });
-
-/** Receives until the queue answers empty; returns the raw bodies. */
-async function drain(sqs: SQSClient, queueUrl: string): Promise<string[]> {
-  const bodies: string[] = [];
-  for (;;) {
-    const { Messages } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 600 }),
-    );
-    if (!Messages || Messages.length === 0) return bodies;
-    for (const message of Messages) bodies.push(message.Body ?? '');
-  }
-}
 
 describe('SNS durability', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'nimbus-sns-crash-'));
@@ -71,7 +60,7 @@ describe('SNS durability', () => {
     try {
       const again = new SQSClient(config(second.endpoint));
       for (const queueUrl of queues) {
-        const bodies = new Set(await drain(again, queueUrl.replace(first.endpoint, second.endpoint)));
+        const bodies = new Set(await drainQueue(again, queueUrl.replace(first.endpoint, second.endpoint)));
         const missing = acknowledged.filter((message) => !bodies.has(message));
         assert.deepEqual(missing, [], `acknowledged publishes lost from ${queueUrl}`);
       }

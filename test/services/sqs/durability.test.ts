@@ -12,6 +12,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { killHard, spawnNimbus } from '../../helpers/process.js';
+import { drainQueue } from '../../helpers/queues.js';
 
 const client = (endpoint: string) =>
   new SQSClient({
@@ -20,18 +21,6 @@ const client = (endpoint: string) =>
     credentials: { accessKeyId: '123456789012', secretAccessKey: 'test' },
     maxAttempts: 1,
   });
-
-/** Receives until the queue answers empty; returns the bodies. */
-async function drain(sqs: SQSClient, queueUrl: string): Promise<string[]> {
-  const bodies: string[] = [];
-  for (;;) {
-    const { Messages } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 600 }),
-    );
-    if (!Messages || Messages.length === 0) return bodies;
-    for (const message of Messages) bodies.push(message.Body ?? '');
-  }
-}
 
 describe('SQS durability', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'nimbus-sqs-crash-'));
@@ -73,7 +62,7 @@ describe('SQS durability', () => {
         new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }),
       );
       assert.equal(attributes.Attributes?.ApproximateNumberOfMessages, String(sent.length - deleted.size));
-      const bodies = await drain(again, url);
+      const bodies = await drainQueue(again, url);
       assert.deepEqual(bodies.sort(), sent.filter((body) => !deleted.has(body)).sort());
     } finally {
       await killHard(second.child);
@@ -107,7 +96,7 @@ describe('SQS durability', () => {
     const second = await spawnNimbus(args);
     try {
       const url = QueueUrl.replace(first.endpoint, second.endpoint);
-      const bodies = new Set(await drain(client(second.endpoint), url));
+      const bodies = new Set(await drainQueue(client(second.endpoint), url));
       const missing = acknowledged.filter((body) => !bodies.has(body));
       assert.deepEqual(missing, [], 'acknowledged sends lost in the crash');
     } finally {
