@@ -109,7 +109,9 @@ function time(date: Date): Buffer {
 function selfSignedCertificate(privateKey: ReturnType<typeof createPrivateKey>, commonName: string): string {
   const publicKey = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
   const serial = randomBytes(12);
-  serial[0] = (serial[0] as number) & 0x7f;
+  // A DER INTEGER is positive with its top bit clear, and minimal: a first byte of 0 would be
+  // padding that parsers refuse ("illegal padding"), so the first byte is 0x40..0x7f.
+  serial[0] = ((serial[0] as number) & 0x3f) | 0x40;
   const now = Date.now();
   const tbs = sequence(
     der(0xa0, der(0x02, Buffer.from([2]))),
