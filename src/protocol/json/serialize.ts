@@ -9,6 +9,7 @@
  * output), Content-Type `application/x-amz-json-<jsonVersion>`, header `x-amzn-RequestId`;
  * members by locationName or member name; timestamps epoch seconds unless a timestampFormat
  * trait says otherwise; blobs base64; NaN and the infinities as strings; documents as raw JSON.
+ * A RawJson value (raw-json.ts) is written as its text, whatever the member's shape.
  * Errors: the error's status, body `{"__type": "<code>", "message": "..."}` plus the modelled
  * members, the message under the error shape's own `message` or `Message` member (`message`
  * when the shape has none) and left out when empty, as DynamoDB and Kinesis leave it out of
@@ -18,6 +19,7 @@
  */
 import type { AwsError } from '../../errors/aws-error.js';
 import type { Member, Operation, ServiceModel, Shape } from '../model-types.js';
+import { RawJson } from '../raw-json.js';
 import type { HttpResponse } from '../types.js';
 import { epochSeconds, formatTimestamp, timestampFormatOf, toBuffer } from '../values.js';
 
@@ -52,6 +54,7 @@ function writeMembers(shape: Shape, value: unknown, skip?: string): string {
 }
 
 function writeValue(member: Member, value: unknown): string {
+  if (value instanceof RawJson) return value.text;
   const shape = member.shape;
   if (shape.document) return JSON.stringify(value) ?? 'null';
   switch (shape.type) {
