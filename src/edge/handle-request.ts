@@ -135,6 +135,7 @@ async function answer(
       caller,
       endpoint: `http://${shape.host || '127.0.0.1'}`,
       onClientGone: (listener: () => void) => clientGone(res, listener),
+      rawJson: protocol.name === 'json',
     };
     // The provider's synchronous part is one savepoint of this turn's batch (state/database.ts).
     let output = service.module.readOnlyOperations?.has(operation.name)

@@ -128,4 +128,10 @@ export interface RequestContext {
    * that stops listening. A long poll uses it to free its waiter.
    */
   onClientGone(listener: () => void): () => void;
+  /**
+   * True when the answer goes to the awsJson serializer, which writes RawJson values verbatim
+   * (protocol/raw-json.ts): a provider may then answer stored wire text (DynamoDB items) as is.
+   * In-process callers leave it unset and get plain values.
+   */
+  rawJson?: boolean;
 }

@@ -9,6 +9,7 @@
 import { ValidationException } from '../../errors/common.js';
 import type { DynamodbOperations } from '../../generated/dynamodb/operations.js';
 import type * as T from '../../generated/dynamodb/types.js';
+import { RawJson } from '../../protocol/raw-json.js';
 import type { RequestContext } from '../service-types.js';
 import { CapacityTally, readUnits } from './capacity.js';
 import { applyUpdate, type Condition, evaluateCondition, type Update } from './expressions/index.js';
@@ -113,11 +114,20 @@ export function itemOperations(state: DynamodbState) {
       const { projection } = expressionsOf('GetItem', input, table);
       const key = prepareKey(table, input.Key);
       const project = projector(projection);
-      const found = readItem(state, table, key);
       const out: T.GetItemOutput = {};
-      if (found) out.Item = project ? project(found.item) : found.item;
+      let size = 0;
+      if (!project && ctx.rawJson) {
+        // Bound for the JSON serializer: the stored text is the answer (protocol/raw-json.ts).
+        const row = state.store.getItem(table.id, key);
+        if (row) out.Item = new RawJson(row.item) as unknown as Item;
+        size = row?.size ?? 0;
+      } else {
+        const found = readItem(state, table, key);
+        if (found) out.Item = project ? project(found.item) : found.item;
+        size = found?.size ?? 0;
+      }
       const tally = new CapacityTally();
-      tally.table = readUnits(found?.size ?? 0, input.ConsistentRead === true);
+      tally.table = readUnits(size, input.ConsistentRead === true);
       return withCapacity(out, tally, table, input.ReturnConsumedCapacity, 'read');
     },
 

@@ -129,6 +129,7 @@ function runQuery(
   keyCondition: KeyCondition,
   input: T.QueryInput,
   start: Item | undefined,
+  tableKeys: boolean,
 ) {
   const schema = index ? index.keySchema : table.keySchema;
   const [hash, range] = schema as [KeyAttribute, KeyAttribute | undefined];
@@ -156,7 +157,7 @@ function runQuery(
       tsk: table.range ? keyBytes(table.range.type, start[table.range.name] as T.AttributeValue) : Buffer.alloc(0),
     };
   }
-  return state.store.queryIndex(index.id, h, pk, lower, upper, position, forward, limit);
+  return state.store.queryIndex(index.id, h, pk, lower, upper, position, forward, limit, tableKeys);
 }
 
 export function queryOperations(state: DynamodbState) {
@@ -179,7 +180,7 @@ export function queryOperations(state: DynamodbState) {
       const { select, fromTable } = resolveSelect(input, table, index);
       const start = input.ExclusiveStartKey ? checkStartKey(table, index, input.ExclusiveStartKey) : undefined;
       if (start) checkStartInQuery(start, schema[0] as KeyAttribute, keyCondition, schema[1]?.name);
-      const rows = runQuery(state, table, index, keyCondition, input, start);
+      const rows = runQuery(state, table, index, keyCondition, input, start, fromTable);
       const consistent = input.ConsistentRead === true;
       const page = readPage(
         state,
@@ -192,11 +193,13 @@ export function queryOperations(state: DynamodbState) {
           project: projector(parsed.projection),
           consistent,
           fromTable,
+          raw: ctx.rawJson === true,
         },
         rows,
       );
       const out: T.QueryOutput = { Count: page.Count, ScannedCount: page.ScannedCount };
-      if (page.Items) out.Items = page.Items;
+      // RawJson items when ctx.rawJson: the JSON serializer writes them as they are.
+      if (page.Items) out.Items = page.Items as Item[];
       if (page.LastEvaluatedKey) out.LastEvaluatedKey = page.LastEvaluatedKey;
       const tally = new CapacityTally();
       if (index) tally.addIndex(index, page.units);

@@ -12,13 +12,14 @@
  */
 import { ValidationException } from '../../errors/common.js';
 import type * as T from '../../generated/dynamodb/types.js';
+import { RawJson } from '../../protocol/raw-json.js';
 import { readUnits } from './capacity.js';
 import { type Condition, evaluateCondition } from './expressions/index.js';
 import { decodeItem, type Item } from './item-codec.js';
 import { keyMismatch, partitionHash } from './keys.js';
 import { checkKeyValues } from './requests.js';
 import type { DynamodbState } from './state.js';
-import type { IndexRow, ScannedRow } from './store.js';
+import type { PageRow } from './store.js';
 import type { IndexDefinition, KeyAttribute, Table } from './table-model.js';
 
 /** 1 MB: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html */
@@ -34,10 +35,16 @@ export interface PageRequest {
   consistent: boolean;
   /** Read the item from the table (an LSI asked for attributes it does not keep). */
   fromTable: boolean;
+  /**
+   * The answer goes to the JSON serializer (RequestContext.rawJson): an item neither filtered nor
+   * projected is returned as its stored wire text, never decoded.
+   */
+  raw: boolean;
 }
 
 export interface Page {
-  Items?: Item[];
+  /** RawJson entries only when the request said `raw`. */
+  Items?: Array<Item | RawJson>;
   Count: number;
   ScannedCount: number;
   LastEvaluatedKey?: Item;
@@ -149,31 +156,39 @@ function lastKey(table: Table, index: IndexDefinition | undefined, item: Item): 
 export function readPage(
   state: DynamodbState,
   request: PageRequest,
-  rows: IterableIterator<ScannedRow | IndexRow>,
+  rows: IterableIterator<PageRow>,
 ): Page {
   const { table, index, limit, filter, select, project, fromTable } = request;
-  const items: Item[] = [];
+  // Unfiltered and unprojected, an item's stored text is its answer: no decode, no re-encode.
+  const splice = !filter && !project;
+  const items: Array<Item | RawJson> = [];
   let scanned = 0;
   let count = 0;
   let bytes = 0;
-  let last: Item | undefined;
+  let last: string | undefined;
   let stopped = false;
   for (const row of rows) {
-    let item = decodeItem(row.item);
-    let size = row.size;
-    if (fromTable && 'tpk' in row) {
-      const base = state.store.getItem(table.id, { h: partitionHash(row.tpk), pk: row.tpk, sk: row.tsk });
+    let [text, size] = row;
+    if (fromTable && row.length === 4) {
+      const [, , tpk, tsk] = row;
+      const base = state.store.getItem(table.id, { h: partitionHash(tpk), pk: tpk, sk: tsk });
       if (base) {
-        item = decodeItem(base.item);
+        text = base.item;
         size = base.size;
       }
     }
     scanned++;
     bytes += size;
-    last = item;
-    if (!filter || evaluateCondition(filter, item)) {
+    last = text;
+    if (splice) {
       count++;
-      if (select !== 'COUNT') items.push(project ? project(item) : item);
+      if (select !== 'COUNT') items.push(request.raw ? new RawJson(text) : decodeItem(text));
+    } else {
+      const item = decodeItem(text);
+      if (!filter || evaluateCondition(filter, item)) {
+        count++;
+        if (select !== 'COUNT') items.push(project ? project(item) : item);
+      }
     }
     if ((limit !== undefined && scanned >= limit) || bytes >= pageBytes) {
       stopped = true;
@@ -182,6 +197,6 @@ export function readPage(
   }
   const page: Page = { Count: count, ScannedCount: scanned, units: readUnits(bytes, request.consistent) };
   if (select !== 'COUNT') page.Items = items;
-  if (stopped && last) page.LastEvaluatedKey = lastKey(table, index, last);
+  if (stopped && last !== undefined) page.LastEvaluatedKey = lastKey(table, index, decodeItem(last));
   return page;
 }

@@ -46,6 +46,7 @@ function rowsAfter(
   range: [number, number],
   start: Item | undefined,
   input: T.ScanInput,
+  tableKeys: boolean,
 ) {
   const limit = input.Limit ?? -1;
   if (!index) {
@@ -58,7 +59,7 @@ function rowsAfter(
     position = indexKeyOf(index, start, keyFromItem(table, start));
     if (position && (position.h < range[0] || position.h >= range[1])) throw wrongSegment(input);
   }
-  return state.store.scanIndex(index.id, range[0], range[1], position, limit);
+  return state.store.scanIndex(index.id, range[0], range[1], position, limit, tableKeys);
 }
 
 function wrongSegment(input: T.ScanInput): ValidationException {
@@ -76,7 +77,7 @@ export function scanOperations(state: DynamodbState) {
       const parsed = expressionsOf('Scan', input, table);
       const { select, fromTable } = resolveSelect(input, table, index);
       const start = input.ExclusiveStartKey ? checkStartKey(table, index, input.ExclusiveStartKey) : undefined;
-      const rows = rowsAfter(state, table, index, range, start, input);
+      const rows = rowsAfter(state, table, index, range, start, input, fromTable);
       const page = readPage(
         state,
         {
@@ -88,11 +89,13 @@ export function scanOperations(state: DynamodbState) {
           project: projector(parsed.projection),
           consistent: input.ConsistentRead === true,
           fromTable,
+          raw: ctx.rawJson === true,
         },
         rows,
       );
       const out: T.ScanOutput = { Count: page.Count, ScannedCount: page.ScannedCount };
-      if (page.Items) out.Items = page.Items;
+      // RawJson items when ctx.rawJson: the JSON serializer writes them as they are.
+      if (page.Items) out.Items = page.Items as Item[];
       if (page.LastEvaluatedKey) out.LastEvaluatedKey = page.LastEvaluatedKey;
       const tally = new CapacityTally();
       if (index) tally.addIndex(index, page.units);

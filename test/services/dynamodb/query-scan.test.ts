@@ -3,6 +3,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import {
   BatchWriteItemCommand,
   type DynamoDBClient,
+  GetItemCommand,
   PutItemCommand,
   QueryCommand,
   type QueryCommandInput,
@@ -64,6 +65,64 @@ describe('Query and Scan', () => {
       }),
     );
   const sortKeys = (items: Array<Record<string, { N?: string }>> | undefined) => (items ?? []).map((i) => i.sk?.N);
+
+  describe('stored items answered as they are', () => {
+    // Query, Scan and GetItem write an unfiltered, unprojected item's stored text straight into
+    // the answer; every attribute type must come back as the SDK put it, numbers normalized.
+    const item = {
+      pk: { S: 'typed' },
+      sk: { N: '01.50' },
+      s: { S: 'line\u2028sep "quoted" \\ é' },
+      b: { B: new Uint8Array([0, 255, 10]) },
+      bs: { BS: [new Uint8Array([1]), new Uint8Array([2, 3])] },
+      ns: { NS: ['3', '1.0'] },
+      ss: { SS: ['a', 'b'] },
+      bool: { BOOL: false },
+      nil: { NULL: true },
+      m: { M: { inner: { L: [{ B: new Uint8Array([7]) }, { N: '-0.0' }, { M: {} }] } } },
+      empty: { S: '' },
+    };
+    const expected = {
+      ...item,
+      sk: { N: '1.5' },
+      ns: { NS: ['3', '1'] },
+      m: { M: { inner: { L: [{ B: new Uint8Array([7]) }, { N: '0' }, { M: {} }] } } },
+    };
+    const sorted = (value: Record<string, unknown> | undefined) =>
+      JSON.stringify(value, (_key, v) =>
+        v instanceof Uint8Array ? Buffer.from(v).toString('hex') : Array.isArray(v) ? [...v].sort() : v,
+      );
+
+    test('Query, Scan and GetItem return every attribute type exactly as put', async () => {
+      await dynamo.send(new PutItemCommand({ TableName: 'events', Item: item }));
+      const queried = await query({ ExpressionAttributeValues: { ':p': { S: 'typed' } } });
+      assert.equal(queried.Count, 1);
+      assert.equal(sorted(queried.Items?.[0]), sorted(expected));
+      const scanned = await dynamo.send(
+        new ScanCommand({
+          TableName: 'events',
+          FilterExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': { S: 'typed' } },
+        }),
+      );
+      assert.equal(sorted(scanned.Items?.[0]), sorted(expected));
+      const all = await dynamo.send(new ScanCommand({ TableName: 'events' }));
+      assert.equal(sorted(all.Items?.find((i) => i.pk?.S === 'typed')), sorted(expected));
+      const got = await dynamo.send(
+        new GetItemCommand({ TableName: 'events', Key: { pk: { S: 'typed' }, sk: { N: '1.5' } } }),
+      );
+      assert.equal(sorted(got.Item), sorted(expected));
+    });
+
+    test('a page cut by Limit still names its LastEvaluatedKey', async () => {
+      const page = await query({ Limit: 2 });
+      assert.deepEqual(page.LastEvaluatedKey, { pk: { S: 'p' }, sk: { N: '-2.5' } });
+      const counted = await query({ Select: 'COUNT', Limit: 3 });
+      assert.equal(counted.Count, 3);
+      assert.equal(counted.Items, undefined);
+      assert.deepEqual(counted.LastEvaluatedKey, { pk: { S: 'p' }, sk: { N: '0' } });
+    });
+  });
 
   describe('Query', () => {
     test('returns one partition in numeric sort key order, and reversed', async () => {

@@ -197,6 +197,8 @@ export function selectRunner(state: DynamodbState) {
   const { scan } = scanOperations(state);
 
   return function runSelect(ctx: RequestContext, request: SelectRequest): T.ExecuteStatementOutput {
+    // The statement's own items are walked below, so its inner reads answer plain values.
+    const plain: RequestContext = { ...ctx, rawJson: false };
     const { statement, parameters } = request;
     const { table, index, keySchema } = selectSource(state, ctx, statement, request.consistent);
     const project = projector(statement.projection);
@@ -228,7 +230,7 @@ export function selectRunner(state: DynamodbState) {
         const builder = new ExpressionBuilder(parameters);
         const keyCondition = keyConditionOf(builder, keySchema, hashes[i]!, plan.range);
         const start = cursor && i === cursor.i && cursor.k ? decodeItem(cursor.k) : undefined;
-        const page = query(ctx, {
+        const page = query(plain, {
           ...base,
           KeyConditionExpression: keyCondition,
           ExpressionAttributeNames: builder.names,
@@ -253,7 +255,7 @@ export function selectRunner(state: DynamodbState) {
       }
     } else {
       const start = cursor?.k ? decodeItem(cursor.k) : undefined;
-      const page = scan(ctx, {
+      const page = scan(plain, {
         ...base,
         ...(request.limit !== undefined ? { Limit: request.limit } : {}),
         ...(start ? { ExclusiveStartKey: start } : {}),
