@@ -14,6 +14,7 @@ import type {
   Record as KinesisRecord,
   PutRecordsResultEntry,
 } from '../../generated/kinesis/types.js';
+import { RawJson } from '../../protocol/raw-json.js';
 import type { RequestContext } from '../service-types.js';
 import {
   hashKeyOutOfRange,
@@ -69,18 +70,38 @@ function recordBytes(entry: Entry): number {
   return entry.Data.byteLength + Buffer.byteLength(entry.PartitionKey, 'utf8');
 }
 
-export function recordOut(
-  row: { seq: number; arrival: number; partition_key: string; data: Buffer },
-  stream: StreamRow,
-  shardIndex: number,
-): KinesisRecord {
-  const record: KinesisRecord = {
-    SequenceNumber: formatSequence(stream.id, row.seq, shardIndex, row.arrival),
-    ApproximateArrivalTimestamp: new Date(row.arrival),
-    Data: row.data,
-    PartitionKey: row.partition_key,
+/**
+ * A record as GetRecords writes it (awsJson: the timestamp in epoch seconds, Data in base64),
+ * built once by the put. EncryptionType is the stream's at the put, as a record written before
+ * StartStreamEncryption stays unencrypted.
+ */
+export function recordJson(
+  sequenceNumber: string,
+  arrival: number,
+  data: Uint8Array,
+  partitionKey: string,
+  encrypted: boolean,
+): string {
+  const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return `{"SequenceNumber":"${sequenceNumber}","ApproximateArrivalTimestamp":${arrival / 1000},"Data":"${bytes.toString('base64')}","PartitionKey":${JSON.stringify(partitionKey)}${encrypted ? ',"EncryptionType":"KMS"' : ''}}`;
+}
+
+/** A stored record as the in-process readers take it. */
+export function recordOut(row: { json: string }): KinesisRecord {
+  const parsed = JSON.parse(row.json) as {
+    SequenceNumber: string;
+    ApproximateArrivalTimestamp: number;
+    Data: string;
+    PartitionKey: string;
+    EncryptionType?: 'KMS';
   };
-  if (stream.encryption !== 'NONE') record.EncryptionType = 'KMS';
+  const record: KinesisRecord = {
+    SequenceNumber: parsed.SequenceNumber,
+    ApproximateArrivalTimestamp: new Date(Math.round(parsed.ApproximateArrivalTimestamp * 1000)),
+    Data: Buffer.from(parsed.Data, 'base64'),
+    PartitionKey: parsed.PartitionKey,
+  };
+  if (parsed.EncryptionType) record.EncryptionType = parsed.EncryptionType;
   return record;
 }
 
@@ -112,16 +133,58 @@ export function readShard(
   let lastArrival: number | undefined;
   for (const row of rows) {
     // A page holds at most 10 MiB (GetRecords), but always at least one record.
-    if (records.length > 0 && bytes + row.data.length > maxReadBytes) break;
-    bytes += row.data.length;
-    records.push(recordOut(row, stream, shard.shard_index));
+    if (records.length > 0 && bytes + row.size > maxReadBytes) break;
+    bytes += row.size;
+    records.push(recordOut(row));
     position = row.seq;
     lastArrival = row.arrival;
   }
   const caughtUp = records.length === rows.length && rows.length < limit;
+  return { records, ...readEnd(shard, position, caughtUp, lastArrival, now) };
+}
+
+function readEnd(shard: Shard, position: number, caughtUp: boolean, lastArrival: number | undefined, now: number) {
   const ended = shard.end_seq !== null && (caughtUp || position >= shard.end_seq);
   const millisBehindLatest = caughtUp || lastArrival === undefined ? 0 : Math.max(0, now - lastArrival);
-  return { records, afterSeq: position, ended, millisBehindLatest };
+  return { afterSeq: position, ended, millisBehindLatest };
+}
+
+/**
+ * GetRecords' read: `readShard`'s page as the JSON text of its Records array, joined by SQLite
+ * (store.ts `recordsText`), so that 10,000 records cost no object each. A page past 10 MiB is
+ * read again row by row, to stop where `readShard` stops.
+ */
+function readShardText(
+  state: KinesisState,
+  stream: StreamRow,
+  shard: Shard,
+  afterSeq: number,
+  since: number,
+  limit: number,
+): Omit<ShardRead, 'records'> & { records: RawJson } {
+  const now = state.now();
+  const until = shard.end_seq ?? Number.MAX_SAFE_INTEGER;
+  const from = Math.max(since, retentionStart(stream, now));
+  const page = state.store.recordsText(stream.id, shard.shard_index, afterSeq, until, from, limit);
+  if (page.bytes > maxReadBytes && page.count > 1) {
+    const read = readShard(state, stream, shard, afterSeq, since, limit);
+    return { ...read, records: new RawJson(JSON.stringify(read.records.map(wireRecord))) };
+  }
+  const position = page.lastSeq ?? afterSeq;
+  const lastArrival = page.lastSeq === null ? undefined : state.store.arrivalOf(stream.id, shard.shard_index, position);
+  return {
+    records: new RawJson(`[${page.text}]`),
+    ...readEnd(shard, position, page.count < limit, lastArrival, now),
+  };
+}
+
+/** A record object back in its wire form (the rare page past 10 MiB). */
+function wireRecord(record: KinesisRecord): unknown {
+  return {
+    ...record,
+    ApproximateArrivalTimestamp: (record.ApproximateArrivalTimestamp as Date).getTime() / 1000,
+    Data: Buffer.from(record.Data).toString('base64'),
+  };
 }
 
 /** The shards a closed shard was split or merged into (GetRecords' ChildShards at a shard's end). */
@@ -155,13 +218,15 @@ export function recordOperations(state: KinesisState, throttle: ShardThrottle, n
         throw rateExceeded(shard.id, stream.name, ctx.account);
       }
       const seq = state.store.takeSeqs(stream.id, 1);
+      const sequenceNumber = formatSequence(stream.id, seq, shard.shard_index, now);
+      const json = recordJson(sequenceNumber, now, input.Data, input.PartitionKey, stream.encryption !== 'NONE');
       state.store.insertRecords(stream.id, now, [
-        { shard_index: shard.shard_index, seq, partition_key: input.PartitionKey, data: Buffer.from(input.Data) },
+        { shard_index: shard.shard_index, seq, json, size: input.Data.byteLength },
       ]);
       notify(stream.id);
       const output: { ShardId: string; SequenceNumber: string; EncryptionType?: 'KMS' | 'NONE' } = {
         ShardId: shard.id,
-        SequenceNumber: formatSequence(stream.id, seq, shard.shard_index, now),
+        SequenceNumber: sequenceNumber,
       };
       if (stream.encryption !== 'NONE') output.EncryptionType = 'KMS';
       return output;
@@ -183,6 +248,7 @@ export function recordOperations(state: KinesisState, throttle: ShardThrottle, n
       );
       const count = admitted.filter(Boolean).length;
       let seq = count > 0 ? state.store.takeSeqs(stream.id, count) : 0;
+      const encrypted = stream.encryption !== 'NONE';
       const rows: NewRecord[] = [];
       const results: PutRecordsResultEntry[] = input.Records.map((entry, i) => {
         const shard = shards[i] as Shard;
@@ -193,13 +259,14 @@ export function recordOperations(state: KinesisState, throttle: ShardThrottle, n
           };
         }
         const mine = seq++;
+        const sequenceNumber = formatSequence(stream.id, mine, shard.shard_index, now);
         rows.push({
           shard_index: shard.shard_index,
           seq: mine,
-          partition_key: entry.PartitionKey,
-          data: Buffer.from(entry.Data),
+          json: recordJson(sequenceNumber, now, entry.Data, entry.PartitionKey, encrypted),
+          size: entry.Data.byteLength,
         });
-        return { SequenceNumber: formatSequence(stream.id, mine, shard.shard_index, now), ShardId: shard.id };
+        return { SequenceNumber: sequenceNumber, ShardId: shard.id };
       });
       state.store.insertRecords(stream.id, now, rows);
       if (rows.length > 0) notify(stream.id);
@@ -261,8 +328,16 @@ export function recordOperations(state: KinesisState, throttle: ShardThrottle, n
       }
       const shard = findShard(state, stream, shardId);
       if (!shard) throw shardDoesNotExist(shardId, stream.name, ctx.account);
-      const read = readShard(state, stream, shard, position.afterSeq, position.since, input.Limit ?? 10_000);
-      const output: GetRecordsOutput = { Records: read.records, MillisBehindLatest: read.millisBehindLatest };
+      const limit = input.Limit ?? 10_000;
+      // Bound for the JSON serializer, the records are spliced as SQLite joined them; an
+      // in-process caller gets objects.
+      const read = ctx.rawJson
+        ? readShardText(state, stream, shard, position.afterSeq, position.since, limit)
+        : readShard(state, stream, shard, position.afterSeq, position.since, limit);
+      const output: GetRecordsOutput = {
+        Records: read.records as KinesisRecord[],
+        MillisBehindLatest: read.millisBehindLatest,
+      };
       if (read.ended) {
         output.ChildShards = childShards(state, stream, shard);
       } else {

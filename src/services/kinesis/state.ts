@@ -10,7 +10,8 @@ import type { Logger } from '../../core/logger.js';
 import type { Database } from '../../state/database.js';
 import type { ServiceDeps } from '../service-types.js';
 import { identifiersDisagree, noStreamIdentifier, streamNotFound } from './errors.js';
-import { shardIdOf } from './sequence-numbers.js';
+import { recordJson } from './records.js';
+import { formatSequence, shardIdOf } from './sequence-numbers.js';
 import { KinesisStore, type ShardRow, type StreamRow } from './store.js';
 
 export const hourMs = 3_600_000;
@@ -51,6 +52,16 @@ export class KinesisState {
 
   constructor(deps: ServiceDeps) {
     this.store = new KinesisStore(deps.db);
+    // Records kept by schema 1 as bytes become their JSON (store.ts); encrypted as their stream is now.
+    this.store.upgradeRecords((row) =>
+      recordJson(
+        formatSequence(row.stream_id, row.seq, row.shard_index, row.arrival),
+        row.arrival,
+        row.data,
+        row.partition_key,
+        (this.store.streamById(row.stream_id)?.encryption ?? 'NONE') !== 'NONE',
+      ),
+    );
     this.clock = deps.clock;
     this.db = deps.db;
     this.logger = deps.logger;

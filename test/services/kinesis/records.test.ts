@@ -174,6 +174,72 @@ describe('Kinesis records', () => {
       assert.equal(MillisBehindLatest, 0);
     });
 
+    test('one GetRecords of 10,000 records answers them all in sequence order with their data', async () => {
+      await createStream(kinesis, 's');
+      for (let sent = 0; sent < 10_000; sent += 500) {
+        const entries = Array.from({ length: 500 }, (_, i) => ({
+          Data: bytes(`r${sent + i}`),
+          PartitionKey: `k${(sent + i) % 7}`,
+        }));
+        const out = await kinesis.send(new PutRecordsCommand({ StreamName: 's', Records: entries }));
+        assert.deepEqual(
+          out.Records?.filter((r) => r.ErrorCode),
+          [],
+        );
+      }
+      const page = await kinesis.send(
+        new GetRecordsCommand({ ShardIterator: await iterator(kinesis, 's', 'TRIM_HORIZON'), Limit: 10_000 }),
+      );
+      const records = page.Records ?? [];
+      assert.equal(records.length, 10_000);
+      records.forEach((record, i) => {
+        assert.equal(Buffer.from(record.Data ?? []).toString(), `r${i}`);
+        assert.equal(record.PartitionKey, `k${i % 7}`);
+      });
+      for (let i = 1; i < records.length; i++) {
+        assert.ok(BigInt(records[i]?.SequenceNumber ?? 0) > BigInt(records[i - 1]?.SequenceNumber ?? 0));
+      }
+      const next = await kinesis.send(new GetRecordsCommand({ ShardIterator: page.NextShardIterator }));
+      assert.deepEqual(next.Records, []);
+      assert.equal(next.MillisBehindLatest, 0);
+    });
+
+    test('a page stops before 10 MiB of data and the next page goes on from there', async () => {
+      await createStream(kinesis, 's');
+      const mib = Buffer.alloc(1024 * 1024, 'x');
+      for (let i = 0; i < 12; i++) {
+        await kinesis.send(
+          new PutRecordCommand({
+            StreamName: 's',
+            Data: Buffer.concat([Buffer.from(`${i}:`), mib.subarray(`${i}:`.length)]),
+            PartitionKey: 'k',
+          }),
+        );
+      }
+      const first = await kinesis.send(
+        new GetRecordsCommand({ ShardIterator: await iterator(kinesis, 's', 'TRIM_HORIZON') }),
+      );
+      assert.equal(first.Records?.length, 10);
+      assert.deepEqual(
+        first.Records?.map((r) =>
+          Buffer.from(r.Data ?? [])
+            .subarray(0, 2)
+            .toString(),
+        ),
+        ['0:', '1:', '2:', '3:', '4:', '5:', '6:', '7:', '8:', '9:'],
+      );
+      assert.ok((first.Records ?? []).every((r) => r.Data?.length === 1024 * 1024));
+      const second = await kinesis.send(new GetRecordsCommand({ ShardIterator: first.NextShardIterator }));
+      assert.deepEqual(
+        second.Records?.map((r) =>
+          Buffer.from(r.Data ?? [])
+            .subarray(0, 3)
+            .toString(),
+        ),
+        ['10:', '11:'],
+      );
+    });
+
     test('LATEST starts after the last record; NextShardIterator picks up what comes later', async () => {
       await createStream(kinesis, 's');
       await put('s', 'before');
