@@ -7,6 +7,12 @@
  * HTTP/1-only endpoint. A connection whose first bytes are HTTP/2's preface goes to a node:http2
  * server whose requests take the same path through the edge (its compatibility API has the shape
  * of node:http's request and response); every other connection is node:http's.
+ *
+ * Answers may stream for minutes (Kinesis SubscribeToShard's event stream, long polls): a client
+ * that resets its stream must be told from an answer that finished (the edge's `clientGone`
+ * reads `writableFinished`), and `stop()` destroys every HTTP/2 socket, not only the open
+ * sessions: a session closed gracefully leaves its socket half-open until the client reads to the
+ * end, which a client that stopped reading never does.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttp2Server, type Http2Session } from 'node:http2';
@@ -49,7 +55,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
   );
   server.maxConnections = options.maxConnections ?? 4096;
-  const sessions = serveHttp2(server, nimbus);
+  const http2 = serveHttp2(server, nimbus);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -79,7 +85,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       stopping ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-        for (const session of sessions) session.destroy();
+        for (const session of http2.sessions) session.destroy();
+        for (const socket of http2.sockets) socket.destroy();
       }).then(() => nimbus.close());
       return stopping;
     },
@@ -122,10 +129,15 @@ const preface = Buffer.from('PRI * HTTP/2.0');
 
 /**
  * Puts a sniffer in front of node:http's connection handler: HTTP/2 connections go to an HTTP/2
- * server that feeds the edge, the rest to node:http as before. Returns the open HTTP/2 sessions.
+ * server that feeds the edge, the rest to node:http as before. Returns the open HTTP/2 sessions
+ * and the sockets under them.
  */
-function serveHttp2(server: Server, nimbus: Nimbus): Set<Http2Session> {
+function serveHttp2(server: Server, nimbus: Nimbus): { sessions: Set<Http2Session>; sockets: Set<Socket> } {
   const http2 = createHttp2Server({ maxSessionMemory: 64 }, (req, res) => {
+    // Http2ServerResponse.writableFinished is its stream's, which is also true once the client
+    // has reset the stream: an answer is finished only if it was ended too, as node:http's is.
+    const stream = res.stream;
+    Object.defineProperty(res, 'writableFinished', { get: () => res.writableEnded && stream.writableFinished });
     // Resolution reads the Host header; HTTP/2 names it :authority.
     if (req.headers.host === undefined && req.headers[':authority'] !== undefined) {
       req.headers.host = req.headers[':authority'];
@@ -139,6 +151,7 @@ function serveHttp2(server: Server, nimbus: Nimbus): Set<Http2Session> {
     });
   });
   const sessions = new Set<Http2Session>();
+  const sockets = new Set<Socket>();
   http2.on('session', (session) => {
     sessions.add(session);
     session.on('close', () => sessions.delete(session));
@@ -155,6 +168,8 @@ function serveHttp2(server: Server, nimbus: Nimbus): Set<Http2Session> {
       socket.off('data', sniff);
       socket.pause();
       if (isHttp2) {
+        sockets.add(socket);
+        socket.once('close', () => sockets.delete(socket));
         http2.emit('connection', replaying(socket, seen));
         return;
       }
@@ -166,5 +181,5 @@ function serveHttp2(server: Server, nimbus: Nimbus): Set<Http2Session> {
     };
     socket.on('data', sniff);
   });
-  return sessions;
+  return { sessions, sockets };
 }

@@ -1,8 +1,8 @@
 /**
  * Enhanced fan-out consumers: register, describe, list, deregister. A consumer is ACTIVE at once.
  * Its ARN is the stream's followed by `/consumer/{name}:{creation time in epoch seconds}`
- * (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_Consumer.html). SubscribeToShard,
- * an HTTP/2 event stream, is not implemented and answers 501.
+ * (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_Consumer.html). A consumer reads
+ * with SubscribeToShard (subscribe.ts); deregistering one ends its open subscriptions.
  */
 import type { KinesisOperations } from '../../generated/kinesis/operations.js';
 import type { Consumer } from '../../generated/kinesis/types.js';
@@ -20,28 +20,42 @@ function consumerOut(streamArn: string, row: { name: string; created_at: number 
   };
 }
 
-export function consumerOperations(state: KinesisState) {
-  /** The stream and consumer a ConsumerARN, or a StreamARN and ConsumerName, name. */
-  function find(
+export interface FoundConsumer {
+  stream: StreamRow;
+  streamArn: string;
+  row: { name: string; created_at: number };
+}
+
+/** The stream and consumer a ConsumerARN, or a StreamARN and ConsumerName, name. */
+export function findConsumer(
+  state: KinesisState,
+  ctx: RequestContext,
+  input: { StreamARN?: string; ConsumerName?: string; ConsumerARN?: string },
+): FoundConsumer {
+  let streamArn = input.StreamARN;
+  let name = input.ConsumerName;
+  if (input.ConsumerARN !== undefined) {
+    const match = /^(arn:aws[\w-]*:kinesis:[^:]+:\d{12}:stream\/[^/]+)\/consumer\/([^:]+):\d+$/.exec(input.ConsumerARN);
+    if (!match) throw consumerNotFound(input.ConsumerARN, ctx.account);
+    streamArn = match[1] as string;
+    name = match[2] as string;
+  }
+  if (streamArn === undefined || name === undefined) throw consumerIdentifierRequired();
+  const stream = state.stream(ctx, { StreamARN: streamArn });
+  const row = state.store.consumer(stream.id, name);
+  if (!row) throw consumerNotFound(input.ConsumerARN ?? name, ctx.account);
+  return { stream, streamArn: streamArnOf(ctx, stream.name), row };
+}
+
+/** `onDeregistered` is told of each consumer deregistered, so that its subscriptions end. */
+export function consumerOperations(
+  state: KinesisState,
+  onDeregistered: (streamId: number, name: string) => void = () => {},
+) {
+  const find = (
     ctx: RequestContext,
     input: { StreamARN?: string; ConsumerName?: string; ConsumerARN?: string },
-  ): { stream: StreamRow; streamArn: string; row: { name: string; created_at: number } } {
-    let streamArn = input.StreamARN;
-    let name = input.ConsumerName;
-    if (input.ConsumerARN !== undefined) {
-      const match = /^(arn:aws[\w-]*:kinesis:[^:]+:\d{12}:stream\/[^/]+)\/consumer\/([^:]+):\d+$/.exec(
-        input.ConsumerARN,
-      );
-      if (!match) throw consumerNotFound(input.ConsumerARN, ctx.account);
-      streamArn = match[1] as string;
-      name = match[2] as string;
-    }
-    if (streamArn === undefined || name === undefined) throw consumerIdentifierRequired();
-    const stream = state.stream(ctx, { StreamARN: streamArn });
-    const row = state.store.consumer(stream.id, name);
-    if (!row) throw consumerNotFound(input.ConsumerARN ?? name, ctx.account);
-    return { stream, streamArn: streamArnOf(ctx, stream.name), row };
-  }
+  ): FoundConsumer => findConsumer(state, ctx, input);
 
   return {
     registerStreamConsumer(ctx, input) {
@@ -77,6 +91,7 @@ export function consumerOperations(state: KinesisState) {
     deregisterStreamConsumer(ctx, input) {
       const { stream, row } = find(ctx, input);
       state.store.deleteConsumer(stream.id, row.name);
+      onDeregistered(stream.id, row.name);
     },
   } satisfies Partial<KinesisOperations<RequestContext>>;
 }

@@ -5,8 +5,9 @@
  * consumers.ts), each a table checked against the generated interface. from-services.ts is the
  * in-process feed Lambda event source mappings read. Records past a stream's retention are
  * skipped by reads at once and deleted by a sweep every minute of Nimbus time.
- * SubscribeToShard (an HTTP/2 event stream), resource policies, account settings and warm
- * throughput answer 501 naming the operation.
+ * SubscribeToShard (subscribe.ts) answers an event stream of the shard's records, pushed as they
+ * are committed. Resource policies, account settings and warm throughput answer 501 naming the
+ * operation.
  */
 import { PeriodicSweep } from '../../core/periodic-sweep.js';
 import { type KinesisOperations, kinesisOperations } from '../../generated/kinesis/operations.js';
@@ -19,6 +20,7 @@ import { shardOperations } from './shards.js';
 import { KinesisState } from './state.js';
 import { kinesisMigrations } from './store.js';
 import { retentionStart, streamOperations } from './streams.js';
+import { Subscriptions, subscribeOperations } from './subscribe.js';
 import { tagOperations } from './tags.js';
 import { ShardThrottle } from './throttle.js';
 
@@ -43,6 +45,7 @@ const sweepBatch = 5000;
 export function createProvider(deps: ServiceDeps): Provider {
   const state = new KinesisState(deps);
   const feed = new Feed(state);
+  const subscriptions = new Subscriptions(state, feed);
   const throttle = new ShardThrottle(process.env.NIMBUS_KINESIS_THROTTLE === '1');
   const sweep = new PeriodicSweep(
     deps.clock,
@@ -65,13 +68,21 @@ export function createProvider(deps: ServiceDeps): Provider {
     ...shardOperations(state),
     ...recordOperations(state, throttle, (streamId) => feed.touched(streamId)),
     ...tagOperations(state),
-    ...consumerOperations(state),
+    ...consumerOperations(state, (streamId, name) => subscriptions.consumerGone(streamId, name)),
+    ...subscribeOperations(state, subscriptions),
     kinesisFeed: feed,
+    /** How many SubscribeToShard streams are open (for tests: a cancelled one must not linger). */
+    openSubscriptions: () => subscriptions.size,
     dispose() {
+      subscriptions.dispose();
       sweep.dispose();
       feed.dispose();
       throttle.clear();
     },
-  } satisfies Partial<KinesisOperations<RequestContext>> & { kinesisFeed: Feed; dispose(): void };
+  } satisfies Partial<KinesisOperations<RequestContext>> & {
+    kinesisFeed: Feed;
+    openSubscriptions(): number;
+    dispose(): void;
+  };
   return provider;
 }

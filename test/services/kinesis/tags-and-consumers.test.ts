@@ -12,7 +12,6 @@ import {
   ListTagsForStreamCommand,
   RegisterStreamConsumerCommand,
   RemoveTagsFromStreamCommand,
-  SubscribeToShardCommand,
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-kinesis';
@@ -151,24 +150,6 @@ describe('Kinesis tags and consumers', () => {
       await assert.rejects(kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: arn, ConsumerName: 'c' })), {
         name: 'ResourceInUseException',
       });
-    });
-
-    test('SubscribeToShard answers 501 naming the operation', async () => {
-      const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: arn, ConsumerName: 'c' }));
-      await assert.rejects(
-        kinesis.send(
-          new SubscribeToShardCommand({
-            ConsumerARN: Consumer?.ConsumerARN,
-            ShardId: 'shardId-000000000000',
-            StartingPosition: { Type: 'TRIM_HORIZON' },
-          }),
-        ),
-        (error: Error & { $metadata?: { httpStatusCode?: number } }) => {
-          assert.equal(error.$metadata?.httpStatusCode, 501);
-          assert.match(error.message, /SubscribeToShard/);
-          return true;
-        },
-      );
     });
   });
 });
