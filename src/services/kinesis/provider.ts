@@ -55,8 +55,7 @@ export function createProvider(deps: ServiceDeps): Provider {
       deps.db.transaction(() => {
         const now = state.now();
         for (const stream of state.store.allStreams()) {
-          const removed = state.store.deleteRecordsBefore(stream.id, retentionStart(stream, now), sweepBatch);
-          if (removed === sweepBatch) more = true;
+          if (state.store.deleteRecordsBefore(stream.id, retentionStart(stream, now), sweepBatch)) more = true;
         }
       });
       return more;

@@ -1,19 +1,19 @@
 /**
  * The only SQL of Kinesis Data Streams. Streams are rows scoped by account and region; their
- * shards are rows keyed by (stream, shard index); records are rows keyed by (stream, shard index,
- * seq) WITHOUT ROWID, so that a GetRecords page is one range of the primary key and a put is one
- * insert into it. `seq` is a counter of the stream (not of the shard), so that a child shard's
+ * shards are rows keyed by (stream, shard index); records are rows of a rowid table, appended in
+ * arrival order, with the unique index `kinesis_records_by_seq (stream, shard index, seq)`, so that
+ * a GetRecords page is one range of that index (schema 2; see the migration for why not WITHOUT
+ * ROWID). `seq` is a counter of the stream (not of the shard), so that a child shard's
  * records come after its parents' and one number orders a shard's records; the 56-digit
  * SequenceNumber AWS shows is made from it (sequence-numbers.ts).
  *
- * `kinesis_records_by_arrival (stream_id, arrival)` lets retention delete a stream's oldest
- * records as one range. Times are epoch milliseconds of the Nimbus clock.
+ * A shard's records arrive in seq order, so retention deletes each shard's oldest records as one
+ * range of seqs (`deleteRecordsBefore`). Times are epoch milliseconds of the Nimbus clock.
  *
  * A record is kept as the JSON object GetRecords answers (`json`, built once by the put, with its
  * Data in base64) and its data's length (`size`), so that a GetRecords page is one
  * `group_concat` in SQLite spliced into the answer: 10,000 records without a Buffer or an object
- * each. Schema 1 kept the bytes in `data`; the store rewrites such rows on start (`data` is then
- * empty).
+ * each. Schema 1 kept the bytes in `data`; the store rewrites such rows on start.
  */
 import type { Database, Migration, Statement } from '../../state/database.js';
 
@@ -73,10 +73,28 @@ export const kinesisMigrations: Migration[] = [
     `,
   },
   {
+    // Records move to a rowid table: a record of 1 KB is larger than a WITHOUT ROWID row keeps in
+    // its b-tree page (about 1,000 bytes of a 4 KiB page: https://sqlite.org/fileformat2.html#b_tree_pages),
+    // so each took an overflow page of its own; a rowid table keeps up to 4 KiB in the page and
+    // appends in arrival order. `partition_key` and `data` remain only for schema 1's rows until
+    // the store rewrites them (KinesisStore.upgradeRecords).
     version: 2,
     sql: `
-    ALTER TABLE kinesis_records ADD COLUMN json TEXT;
-    ALTER TABLE kinesis_records ADD COLUMN size INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE kinesis_records_v2 (
+      stream_id INTEGER NOT NULL,
+      shard_index INTEGER NOT NULL,
+      seq INTEGER NOT NULL,
+      arrival INTEGER NOT NULL,
+      json TEXT,
+      size INTEGER NOT NULL DEFAULT 0,
+      partition_key TEXT,
+      data BLOB
+    );
+    INSERT INTO kinesis_records_v2 (stream_id, shard_index, seq, arrival, partition_key, data)
+      SELECT stream_id, shard_index, seq, arrival, partition_key, data FROM kinesis_records ORDER BY arrival, seq;
+    DROP TABLE kinesis_records;
+    ALTER TABLE kinesis_records_v2 RENAME TO kinesis_records;
+    CREATE UNIQUE INDEX kinesis_records_by_seq ON kinesis_records (stream_id, shard_index, seq);
     `,
   },
 ];
@@ -166,8 +184,7 @@ export class KinesisStore {
     this.#shards = db.prepare(`SELECT ${shardColumns} FROM kinesis_shards WHERE stream_id = ? ORDER BY shard_index`);
     this.#takeSeqs = db.prepare('UPDATE kinesis_streams SET next_seq = next_seq + ? WHERE id = ? RETURNING next_seq');
     this.#insertRecord = db.prepare(
-      `INSERT INTO kinesis_records (stream_id, shard_index, seq, arrival, partition_key, data, json, size)
-       VALUES (?, ?, ?, ?, '', X'', ?, ?)`,
+      'INSERT INTO kinesis_records (stream_id, shard_index, seq, arrival, json, size) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.#recordsAfter = db.prepare(
       `SELECT seq, arrival, json, size FROM kinesis_records
@@ -338,7 +355,7 @@ export class KinesisStore {
       'SELECT stream_id, shard_index, seq, arrival, partition_key, data FROM kinesis_records WHERE json IS NULL LIMIT 1000',
     );
     const update = this.#db.prepare(
-      `UPDATE kinesis_records SET json = ?, size = ?, data = X'', partition_key = ''
+      `UPDATE kinesis_records SET json = ?, size = ?, data = NULL, partition_key = NULL
        WHERE stream_id = ? AND shard_index = ? AND seq = ?`,
     );
     for (;;) {
@@ -377,16 +394,35 @@ export class KinesisStore {
     return row?.seq;
   }
 
-  /** Deletes up to `limit` of a stream's records that arrived before `before`; returns how many. */
-  deleteRecordsBefore(streamId: number, before: number, limit: number): number {
-    const keys = this.#db
-      .prepare(
-        'SELECT shard_index, seq FROM kinesis_records WHERE stream_id = ? AND arrival < ? ORDER BY arrival LIMIT ?',
-      )
-      .all(streamId, before, limit) as Array<{ shard_index: number; seq: number }>;
-    const remove = this.#db.prepare('DELETE FROM kinesis_records WHERE stream_id = ? AND shard_index = ? AND seq = ?');
-    for (const key of keys) remove.run(streamId, key.shard_index, key.seq);
-    return keys.length;
+  /**
+   * Deletes records of a stream that arrived before `before`, each shard's oldest first, at most
+   * `limit` seqs of each shard in one call; returns whether any shard may hold more. A shard's
+   * records arrive in seq order, so its old records are one range from its start, found through
+   * `kinesis_records_by_seq` without an index on arrival (one index less for every put to keep).
+   */
+  deleteRecordsBefore(streamId: number, before: number, limit: number): boolean {
+    const first = this.#db.prepare(
+      'SELECT min(seq) AS seq FROM kinesis_records WHERE stream_id = ? AND shard_index = ?',
+    );
+    const firstKept = this.#db.prepare(
+      `SELECT seq FROM kinesis_records WHERE stream_id = ? AND shard_index = ? AND seq >= ? AND seq < ? AND arrival >= ?
+       ORDER BY seq LIMIT 1`,
+    );
+    const remove = this.#db.prepare(
+      'DELETE FROM kinesis_records WHERE stream_id = ? AND shard_index = ? AND seq >= ? AND seq < ? AND arrival < ?',
+    );
+    let more = false;
+    for (const { shard_index: shard } of this.#db
+      .prepare('SELECT shard_index FROM kinesis_shards WHERE stream_id = ?')
+      .all(streamId) as Array<{ shard_index: number }>) {
+      const start = (first.get(streamId, shard) as { seq: number | null }).seq;
+      if (start === null) continue;
+      const cap = start + limit;
+      const kept = (firstKept.get(streamId, shard, start, cap, before) as { seq: number } | undefined)?.seq;
+      const removed = remove.run(streamId, shard, start, kept ?? cap, before).changes;
+      if (kept === undefined && removed > 0) more = true;
+    }
+    return more;
   }
 
   // Consumers
