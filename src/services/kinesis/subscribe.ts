@@ -22,7 +22,11 @@
  * (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_SubscribeToShardEvent.html); the
  * 5-second period is our choice. A consumer deregistered, or a stream deleted, mid-stream ends it
  * with a ResourceNotFoundException message (the stream's deletion is seen at the next read or
- * idle event). A client that hangs up, and the server's stop, end the subscription at once.
+ * idle event). A client that hangs up (resets the HTTP/2 stream, closes the connection), and the
+ * server's stop, end the subscription at once. SDK v3's `break` out of `for await` does neither:
+ * its event-stream iterator does not pass `return()` on to the response body (@smithy/core
+ * event-streams `deserializeEventStream`), so such a subscription is held, read no further than
+ * flow control lets it, until its 5 minutes end or the client aborts (`abortSignal`) or is destroyed.
  */
 import type { ClockTimer } from '../../core/clock.js';
 import type { KinesisOperations } from '../../generated/kinesis/operations.js';
