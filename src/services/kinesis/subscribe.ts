@@ -26,7 +26,8 @@
  * server's stop, end the subscription at once. SDK v3's `break` out of `for await` does neither:
  * its event-stream iterator does not pass `return()` on to the response body (@smithy/core
  * event-streams `deserializeEventStream`), so such a subscription is held, read no further than
- * flow control lets it, until its 5 minutes end or the client aborts (`abortSignal`) or is destroyed.
+ * flow control lets it, until its 5 minutes end, the client aborts it (`abortSignal`) or its
+ * process exits (`client.destroy()` leaves the connection it opened for the stream alone).
  */
 import type { ClockTimer } from '../../core/clock.js';
 import type { KinesisOperations } from '../../generated/kinesis/operations.js';
