@@ -150,7 +150,12 @@ async function answer(
   } catch (thrown) {
     let error: AwsError;
     if (thrown instanceof AwsError) error = thrown;
-    else {
+    else if (req.destroyed) {
+      // The client went away while its body was read (node:http's "aborted"): nobody is left to
+      // answer, and it is no failure of ours.
+      nimbus.logger.debug(`${label}: the client closed the connection (${(thrown as Error)?.message ?? thrown})`);
+      error = new InternalFailure();
+    } else {
       nimbus.logger.error(`${label} failed: ${(thrown as Error)?.stack ?? String(thrown)}`);
       error = new InternalFailure();
     }
