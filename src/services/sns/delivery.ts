@@ -11,6 +11,7 @@
  * - Email, email-json, SMS and mobile push: kept for inspection (/_nimbus/sns, /_aws/sns/*).
  */
 import { hash } from 'node:crypto';
+import { AwsError } from '../../errors/aws-error.js';
 import type * as T from '../../generated/sns/types.js';
 import type { SqsFromServices } from '../sqs/from-services.js';
 import { messageFor, type NotificationWriter, type PublishedMessage } from './envelope.js';
@@ -164,6 +165,9 @@ export class Fanout {
       }
       sqs.sendFromService(subscription.endpoint, [send], snsSenderId);
     } catch (error) {
+      // A queue refuses a message (AwsError) before it writes anything; any other failure fails the
+      // publish, whose savepoint then undoes every delivery of it.
+      if (!(error instanceof AwsError)) throw error;
       this.#failed(subscription, send, error);
     }
   }
@@ -179,6 +183,7 @@ export class Fanout {
     try {
       (this.#sqs as SqsFromServices).sendFromService(dlq, [send as never], snsSenderId);
     } catch (dlqError) {
+      if (!(dlqError instanceof AwsError)) throw dlqError;
       this.#state.logger.warn(
         `sns: dropped a message for ${subscription.arn} (${reason}) and its dead-letter queue ${dlq}: ${(dlqError as Error).message}`,
       );
