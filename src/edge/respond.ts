@@ -67,6 +67,12 @@ export function writeResponse(request: IncomingMessage, res: ServerResponse, res
     res.end();
     return;
   }
-  (body as Readable).on('error', () => res.destroy());
-  (body as Readable).pipe(res);
+  const stream = body as Readable;
+  stream.on('error', () => res.destroy());
+  // A client that hangs up mid-answer ends the source too (pipe leaves it open): an S3 file
+  // stream closes its descriptor, an event stream stops reading its provider.
+  res.on('close', () => {
+    if (!res.writableFinished) stream.destroy();
+  });
+  stream.pipe(res);
 }

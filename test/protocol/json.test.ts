@@ -10,7 +10,7 @@
  * | SDKAppendsGzipAndIgnoresHttpProvidedEncoding_awsJson1_0, _awsJson1_1 | client-side compression, as above |
  * | AwsJson11StructuresDontSerializeNullValues | a client rule: the client drops a member set to null, so the server sees `{}` |
  * | legacy 14: Idempotency token auto fill | a token the client fills in: the params omit what the request carries |
- * | legacy 8: RPC JSON Event Stream | an event-stream response (Kinesis SubscribeToShard); this family does not write event streams |
+ * | legacy 8: RPC JSON Event Stream | botocore's byte-exact framing (`:content-type: text/json`, its JSON spacing); ours says application/json and is checked through SDK v3 and boto3 in test/services/kinesis/subscribe-to-shard* |
  * | legacy 5: Lists | the vector's model declares `MapType` a string (with key and value), so a server writes it as a JSON string, not the `{}` the result holds |
  *
  * Output cases whose body is not compared with ours as JSON data (each still reads back to its
@@ -39,7 +39,7 @@ const skipped: Record<string, string> = {
     'a client rule: the client drops a member set to null, so the server sees {}',
   'legacy 14: Idempotency token auto fill': 'a token the client fills in: the params omit what the request carries',
   'legacy 8: RPC JSON Event Stream':
-    'an event-stream response (Kinesis SubscribeToShard); this family writes no event streams',
+    "botocore's byte-exact framing (`:content-type: text/json`, its JSON spacing); ours says application/json and is checked through SDK v3 and boto3 in test/services/kinesis/subscribe-to-shard*",
   'legacy 5: Lists': "the vector's model declares MapType a string, so a server writes a JSON string, not {}",
 };
 
