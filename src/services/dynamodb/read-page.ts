@@ -19,7 +19,7 @@ import { decodeItem, type Item } from './item-codec.js';
 import { keyMismatch, partitionHash } from './keys.js';
 import { checkKeyValues } from './requests.js';
 import type { DynamodbState } from './state.js';
-import type { PageRow } from './store.js';
+import type { PageSource } from './store.js';
 import type { IndexDefinition, KeyAttribute, Table } from './table-model.js';
 
 /** 1 MB: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html */
@@ -43,8 +43,8 @@ export interface PageRequest {
 }
 
 export interface Page {
-  /** RawJson entries only when the request said `raw`. */
-  Items?: Array<Item | RawJson>;
+  /** RawJson, the whole list or entries, only when the request said `raw`. */
+  Items?: Array<Item | RawJson> | RawJson;
   Count: number;
   ScannedCount: number;
   LastEvaluatedKey?: Item;
@@ -153,12 +153,20 @@ function lastKey(table: Table, index: IndexDefinition | undefined, item: Item): 
 }
 
 /** Reads one page from `rows` (already limited to `limit` by the store). */
-export function readPage(
-  state: DynamodbState,
-  request: PageRequest,
-  rows: IterableIterator<PageRow>,
-): Page {
+export function readPage(state: DynamodbState, request: PageRequest, source: PageSource): Page {
   const { table, index, limit, filter, select, project, fromTable } = request;
+  if (request.raw && !filter && !project && !fromTable && select !== 'COUNT') {
+    // The JSON serializer's answer: SQLite joins the stored items into the Items text.
+    const joined = source.joined(pageBytes);
+    const page: Page = {
+      Items: new RawJson(`[${joined.text}]`),
+      Count: joined.count,
+      ScannedCount: joined.count,
+      units: readUnits(joined.bytes, request.consistent),
+    };
+    if (joined.last !== undefined) page.LastEvaluatedKey = lastKey(table, index, decodeItem(joined.last));
+    return page;
+  }
   // Unfiltered and unprojected, an item's stored text is its answer: no decode, no re-encode.
   const splice = !filter && !project;
   const items: Array<Item | RawJson> = [];
@@ -167,7 +175,7 @@ export function readPage(
   let bytes = 0;
   let last: string | undefined;
   let stopped = false;
-  for (const row of rows) {
+  for (const row of source.rows()) {
     let [text, size] = row;
     if (fromTable && row.length === 4) {
       const [, , tpk, tsk] = row;
