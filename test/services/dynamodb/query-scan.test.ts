@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import {
+  type AttributeValue,
   BatchWriteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
@@ -112,6 +113,48 @@ describe('Query and Scan', () => {
         new GetItemCommand({ TableName: 'events', Key: { pk: { S: 'typed' }, sk: { N: '1.5' } } }),
       );
       assert.equal(sorted(got.Item), sorted(expected));
+    });
+
+    test('pages of a 300-item partition by Limit 100 and by the 1 MB page cut each item once, in order', async () => {
+      const big = 'b'.repeat(10_000);
+      for (let start = 0; start < 300; start += 25) {
+        const writes = Array.from({ length: 25 }, (_, i) => ({
+          PutRequest: { Item: { pk: { S: 'wide' }, sk: { N: String(start + i) }, v: { S: big } } },
+        }));
+        await dynamo.send(new BatchWriteItemCommand({ RequestItems: { events: writes } }));
+      }
+      const read = async (limit?: number) => {
+        const pages: number[][] = [];
+        let start: Record<string, AttributeValue> | undefined;
+        do {
+          const page = await query({
+            ExpressionAttributeValues: { ':p': { S: 'wide' } },
+            ...(limit ? { Limit: limit } : {}),
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          });
+          assert.equal(page.Count, page.Items?.length);
+          pages.push((page.Items ?? []).map((item) => Number(item.sk?.N)));
+          start = page.LastEvaluatedKey;
+        } while (start);
+        return pages;
+      };
+      const byLimit = await read(100);
+      assert.deepEqual(
+        byLimit.map((page) => page.length),
+        [100, 100, 100, 0],
+      );
+      assert.deepEqual(
+        byLimit.flat(),
+        Array.from({ length: 300 }, (_, i) => i),
+      );
+      // Each item is about 10 KB: a page stops at the item that reaches 1 MB.
+      const bySize = await read();
+      assert.ok(bySize.length >= 3);
+      assert.ok((bySize[0]?.length ?? 0) > 90 && (bySize[0]?.length ?? 0) < 110);
+      assert.deepEqual(
+        bySize.flat(),
+        Array.from({ length: 300 }, (_, i) => i),
+      );
     });
 
     test('a page cut by Limit still names its LastEvaluatedKey', async () => {
