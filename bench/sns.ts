@@ -5,6 +5,7 @@
  *   transaction, counted back from the queues afterwards);
  * - the same with a filter policy on each subscription that the message matches;
  * - the latency of one publish at a time (p50, p99).
+ * Beside each rate, the server's CPU per publish (all its threads, from /proc; bench/sqs.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,7 @@ import {
   interleaved,
   json,
   load,
+  median,
   nimbusPattern,
   nimbusScript,
   percentile,
@@ -26,6 +28,7 @@ import {
   startProcess,
   stopProcess,
 } from './lib.js';
+import { withCpu } from './sqs.js';
 
 const subscriptionsPerTopic = 10;
 const message = 'x'.repeat(256);
@@ -110,6 +113,9 @@ export async function benchSns(settings: BenchSettings): Promise<void> {
       'bench-filtered',
       JSON.stringify({ kind: ['order', 'refund'], amount: [{ numeric: ['>=', 100] }] }),
     );
+    const pid = nimbus.child.pid as number;
+    const plainCpu: number[] = [];
+    const filteredCpu: number[] = [];
     let plainRequests = 0;
     let filteredRequests = 0;
     const results = await interleaved(
@@ -118,7 +124,9 @@ export async function benchSns(settings: BenchSettings): Promise<void> {
         {
           name: 'sns:Publish',
           run: async () => {
-            const result = await load(port, settings, publishRequest(plain.arn));
+            const result = await withCpu(pid, seconds, 1, plainCpu, () =>
+              load(port, settings, publishRequest(plain.arn)),
+            );
             plainRequests += result.rps * seconds;
             return result;
           },
@@ -126,7 +134,9 @@ export async function benchSns(settings: BenchSettings): Promise<void> {
         {
           name: 'sns:Publish+FilterPolicy',
           run: async () => {
-            const result = await load(port, settings, publishRequest(filtered.arn, attributes));
+            const result = await withCpu(pid, seconds, 1, filteredCpu, () =>
+              load(port, settings, publishRequest(filtered.arn, attributes)),
+            );
             filteredRequests += result.rps * seconds;
             return result;
           },
@@ -136,9 +146,9 @@ export async function benchSns(settings: BenchSettings): Promise<void> {
     );
     const delivered = await queued(port, plain.queues);
     const deliveredFiltered = await queued(port, filtered.queues);
-    for (const [operation, queuedCount, published] of [
-      ['sns:Publish', delivered, plainRequests],
-      ['sns:Publish+FilterPolicy', deliveredFiltered, filteredRequests],
+    for (const [operation, queuedCount, published, cpu] of [
+      ['sns:Publish', delivered, plainRequests, plainCpu],
+      ['sns:Publish+FilterPolicy', deliveredFiltered, filteredRequests, filteredCpu],
     ] as const) {
       const result = results.get(operation);
       emit({
@@ -154,6 +164,7 @@ export async function benchSns(settings: BenchSettings): Promise<void> {
         floor: results.get('floor')?.rps,
         // Every answered publish reached all 10 queues (rps x seconds is approximate, hence the ratio).
         delivered_per_publish: round(queuedCount / Math.max(1, published)),
+        server_cpu_us_per_publish: median(cpu),
         goal: '> 5000 publishes/s (50000 deliveries/s)',
       });
     }

@@ -6,8 +6,10 @@
  * - RSS growth while those N messages are queued (they live in SQLite, not in the heap);
  * - ReceiveMessage latency on a queue with 100k visible messages;
  * - how soon a waiting long poll answers after a send.
+ * Beside each request rate, the server's CPU per operation (user + system time of all its threads,
+ * from /proc), which a busy machine moves far less than the rate.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
@@ -19,6 +21,7 @@ import {
   floorPattern,
   interleaved,
   json,
+  type LoadResult,
   load,
   median,
   nimbusPattern,
@@ -31,6 +34,27 @@ import {
 } from './lib.js';
 
 const body1k = 'x'.repeat(1024);
+
+/** CPU time (user + system, all threads) a process has used, in µs (/proc counts in ticks of 10 ms). */
+export function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** Runs one load and adds the server's CPU µs per operation (`perOperation` requests each) to a list. */
+export async function withCpu(
+  pid: number,
+  seconds: number,
+  perOperation: number,
+  cpu: number[],
+  run: () => Promise<LoadResult>,
+): Promise<LoadResult> {
+  const before = cpuMicros(pid);
+  const result = await run();
+  const operations = (result.rps * seconds) / perOperation;
+  if (operations > 0) cpu.push(Math.round((cpuMicros(pid) - before) / operations));
+  return result;
+}
 const sqs = (operation: string, input: unknown) => json('sqs', `AmazonSQS.${operation}`, input);
 
 async function createQueue(port: number, name: string): Promise<string> {
@@ -136,6 +160,9 @@ export async function benchSqs(settings: BenchSettings, messages: number): Promi
     //    cost and not the load generator's or the kernel's for a larger request. Each round
     //    sends to a fresh queue; the receive queue holds more than the rounds can take.
     let sendQueues = 0;
+    const pid = nimbus.child.pid as number;
+    const sendCpu: number[] = [];
+    const pairCpu: number[] = [];
     const receiveQueue = await createQueue(port, 'bench-receive');
     await fill(port, receiveQueue, 400_000);
     const sendRequest = (queueUrl: string) => sqs('SendMessage', { QueueUrl: queueUrl, MessageBody: body1k });
@@ -149,7 +176,7 @@ export async function benchSqs(settings: BenchSettings, messages: number): Promi
           name: 'sqs:SendMessage',
           run: async () => {
             const queueUrl = await createQueue(port, `bench-send-${sendQueues++}`);
-            return load(port, settings, sendRequest(queueUrl));
+            return withCpu(pid, seconds, 1, sendCpu, () => load(port, settings, sendRequest(queueUrl)));
           },
         },
       ],
@@ -158,13 +185,16 @@ export async function benchSqs(settings: BenchSettings, messages: number): Promi
     const receives = await interleaved(
       [
         { name: 'floor', run: () => load(floor.port, settings, receiveAndDelete(receiveQueue)) },
-        { name: 'sqs:ReceiveMessage+DeleteMessage', run: () => load(port, settings, receiveAndDelete(receiveQueue)) },
+        {
+          name: 'sqs:ReceiveMessage+DeleteMessage',
+          run: () => withCpu(pid, seconds, 2, pairCpu, () => load(port, settings, receiveAndDelete(receiveQueue))),
+        },
       ],
       rounds,
     );
-    for (const [operation, results] of [
-      ['sqs:SendMessage', sends],
-      ['sqs:ReceiveMessage+DeleteMessage', receives],
+    for (const [operation, results, cpu, unit] of [
+      ['sqs:SendMessage', sends, sendCpu, 'request'],
+      ['sqs:ReceiveMessage+DeleteMessage', receives, pairCpu, 'pair'],
     ] as const) {
       emit({
         figure: 'requests_per_second',
@@ -175,6 +205,7 @@ export async function benchSqs(settings: BenchSettings, messages: number): Promi
         rounds,
         ...results.get(operation),
         floor: results.get('floor')?.rps,
+        [`server_cpu_us_per_${unit}`]: median(cpu),
         goal: '>= 0.5',
       });
     }

@@ -70,6 +70,8 @@ export class SqsState {
   readonly #parsed = new WeakMap<QueueRow, Queue>();
   /** Parsed queue URLs, by URL and the region they default to: clients send the same few. */
   readonly #located = new Map<string, { account: string; region: string; name: string }>();
+  /** Parsed queue ARNs (null: not one): SNS names each subscribed queue by its ARN on every publish. */
+  readonly #arns = new Map<string, { region: string; account: string; name: string } | null>();
 
   constructor(deps: ServiceDeps) {
     this.store = new SqsStore(deps.db);
@@ -121,7 +123,12 @@ export class SqsState {
 
   /** The queue an ARN names, if it exists. */
   queueByArn(arn: string): Queue | undefined {
-    const parts = parseQueueArn(arn);
+    let parts = this.#arns.get(arn);
+    if (parts === undefined) {
+      parts = parseQueueArn(arn) ?? null;
+      if (this.#arns.size >= 10_000) this.#arns.clear();
+      this.#arns.set(arn, parts);
+    }
     if (!parts) return undefined;
     const row = this.store.queue(parts.account, parts.region, parts.name);
     return row ? this.parse(row) : undefined;
