@@ -214,11 +214,19 @@ function readBlob(value: unknown): Buffer {
       `'${value}' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: ${value.length}`,
     );
   }
+  // Fast path: Node's decoder skips or stops at a character outside the alphabet, so a decoded
+  // length short of what the text's length promises means one is there; it also takes the URL
+  // alphabet ('-', '_'), which AWS refuses. A 1 KB record's regex scan was 5% of a PutRecords.
+  const decoded = Buffer.from(value, 'base64');
+  const padding = value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0;
+  if (decoded.length === (value.length / 4) * 3 - padding && !value.includes('-') && !value.includes('_')) {
+    return decoded;
+  }
   const invalid = base64Alphabet.exec(value);
   if (invalid) {
     throw new SerializationException(
       `'${value}' can not be converted to a Blob: Invalid Base64 character: '${invalid[0]}'`,
     );
   }
-  return Buffer.from(value, 'base64');
+  return decoded;
 }
