@@ -19,6 +19,14 @@ function newRecordId(): string {
   return randomBytes(42).toString('base64url');
 }
 
+/** `count` record ids from one draw of random bytes (a PutRecordBatch holds up to 500). */
+function newRecordIds(count: number): string[] {
+  const bytes = randomBytes(42 * count);
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) ids.push(bytes.toString('base64url', i * 42, i * 42 + 42));
+  return ids;
+}
+
 function encrypted(row: { encryption: string | null }): boolean {
   return row.encryption?.includes('"ENABLED"') === true;
 }
@@ -54,8 +62,9 @@ export function recordOperations(state: FirehoseState, delivery: Delivery) {
       for (const data of records) total += data.length;
       if (total > maxBatchBytes) throw batchTooLarge();
       const now = state.now();
-      const responses = records.map((data) => {
-        const recordId = newRecordId();
+      const ids = newRecordIds(records.length);
+      const responses = records.map((data, i) => {
+        const recordId = ids[i] as string;
         state.store.insertRecord(row.id, recordId, now, data);
         return { RecordId: recordId };
       });
