@@ -2,17 +2,23 @@
  * The Lambda figures, against a Nimbus that keeps its state on disk (as `npm start` does), driven
  * through the AWS SDK v3 clients as a user's code would:
  * - warm invoke overhead: a RequestResponse round trip to a warm Node.js function, less the time
- *   its handler ran (it measures itself), p50 and p99;
+ *   its handler ran (it measures itself), p50 and p99, through the SDK v3 client and through a
+ *   light keep-alive client (node:http with an Agent), one of each in turn: the SDK's own cost
+ *   per call (its GetFunctionConfiguration round trip is given for scale) would otherwise be
+ *   counted as Nimbus's. Beside them, the CPU per invoke of the server and of the function's
+ *   process (user + system of all threads, from /proc), which a busy machine moves far less;
  * - cold start of a Node.js and of a Python handler: from sending Invoke to the first line of the
  *   handler (it reports the wall-clock time it began; both ends read the same machine clock), a
  *   new function each time, median of `--starts`;
  * - 100 concurrent invocations of a handler that sleeps 100 ms (reserved concurrency 100): the
- *   wall time of all of them, cold (100 processes start) and again warm;
+ *   wall time of all of them, cold (100 processes start) and again warm, and the CPU they took
+ *   (the server's, the function processes');
  * - SQS -> Lambda: messages/s an event source mapping with batch size 10 drains from a queue
  *   filled beforehand (`--lambda-messages`), the function doing nothing;
  * - the CPU that Nimbus and its idle warm environments use while nothing happens (percent of one core).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -90,27 +96,102 @@ async function invoke(clients: Clients, name: string, payload: unknown): Promise
   return JSON.parse(new TextDecoder().decode(out.Payload)) as Record<string, number>;
 }
 
-async function warmOverhead(clients: Clients, samples: number): Promise<void> {
+/** A light HTTP client with a kept-alive connection: Invoke and GetFunctionConfiguration, unsigned. */
+class HttpClient {
+  readonly #agent = new Agent({ keepAlive: true, maxSockets: 128 });
+  constructor(readonly port: number) {}
+
+  send(method: string, path: string, body?: string): Promise<{ status: number; text: string; failed: boolean }> {
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string | number> = { 'content-type': 'application/json' };
+      if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
+      const req = request({ host: '127.0.0.1', port: this.port, method, path, agent: this.#agent, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            text: Buffer.concat(chunks).toString('utf8'),
+            failed: res.headers['x-amz-function-error'] !== undefined,
+          }),
+        );
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  async invoke(name: string, payload: unknown): Promise<Record<string, number>> {
+    const out = await this.send('POST', `/2015-03-31/functions/${name}/invocations`, JSON.stringify(payload));
+    if (out.status !== 200 || out.failed) throw new Error(`lambda bench: ${name} failed: ${out.status} ${out.text}`);
+    return JSON.parse(out.text) as Record<string, number>;
+  }
+
+  close(): void {
+    this.#agent.destroy();
+  }
+}
+
+/** CPU ticks (10 ms) of one process alone, all its threads. */
+function ownTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU of the server alone and of its descendants (the function processes), in ms. */
+function cpuSplit(pid: number): { server: number; functions: number } {
+  const server = ownTicks(pid);
+  return { server: server * 10, functions: (cpuTicks(pid) - server) * 10 };
+}
+
+async function warmOverhead(clients: Clients, http: HttpClient, pid: number, samples: number): Promise<void> {
   const name = await createFunction(clients, nodeTimed, 'nodejs20.x', 'index.handler');
-  for (let i = 0; i < 20; i++) await invoke(clients, name, {});
-  const overheads: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    await invoke(clients, name, {});
+    await http.invoke(name, {});
+  }
+  const sdk: number[] = [];
+  const light: number[] = [];
   const reads: number[] = [];
+  const lightReads: number[] = [];
+  const before = cpuSplit(pid);
   for (let i = 0; i < samples; i++) {
-    const sent = performance.now();
-    const answer = await invoke(clients, name, {});
-    overheads.push(performance.now() - sent - (answer.ranMs ?? 0));
-    // The same client's round trip for a request that runs nothing, for scale.
-    const read = performance.now();
+    let sent = performance.now();
+    let answer = await invoke(clients, name, {});
+    sdk.push(performance.now() - sent - (answer.ranMs ?? 0));
+    sent = performance.now();
+    answer = await http.invoke(name, {});
+    light.push(performance.now() - sent - (answer.ranMs ?? 0));
+  }
+  const after = cpuSplit(pid);
+  for (let i = 0; i < Math.min(samples, 200); i++) {
+    // Each client's round trip for a request that runs nothing, for scale.
+    let read = performance.now();
     await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
     reads.push(performance.now() - read);
+    read = performance.now();
+    await http.send('GET', `/2015-03-31/functions/${name}/configuration`);
+    lightReads.push(performance.now() - read);
   }
+  const invokes = samples * 2;
   emit({
     bench: 'lambda',
     figure: 'warm invoke overhead',
     unit: 'ms',
-    p50: round(percentile(overheads, 50)),
-    p99: round(percentile(overheads, 99)),
+    p50: round(percentile(sdk, 50)),
+    p99: round(percentile(sdk, 99)),
+    httpP50: round(percentile(light, 50)),
+    httpP99: round(percentile(light, 99)),
     getFunctionConfigurationP50: round(percentile(reads, 50)),
+    httpGetFunctionConfigurationP50: round(percentile(lightReads, 50)),
+    serverCpuUsPerInvoke: Math.round(((after.server - before.server) * 1000) / invokes),
+    functionCpuUsPerInvoke: Math.round(((after.functions - before.functions) * 1000) / invokes),
     samples,
   });
 }
@@ -134,19 +215,24 @@ async function coldStart(clients: Clients, runtime: string, code: Uint8Array, ha
   });
 }
 
-async function concurrent(clients: Clients, count: number): Promise<void> {
+async function concurrent(clients: Clients, pid: number, count: number): Promise<void> {
   const name = await createFunction(clients, nodeTimed, 'nodejs20.x', 'index.handler');
   await clients.lambda.send(
     new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: count }),
   );
   for (const phase of ['cold', 'warm']) {
+    const before = cpuSplit(pid);
     const began = performance.now();
     await Promise.all(Array.from({ length: count }, () => invoke(clients, name, { sleepMs: 100 })));
+    const wall = performance.now() - began;
+    const after = cpuSplit(pid);
     emit({
       bench: 'lambda',
       figure: `${count} concurrent invocations of a 100 ms handler (${phase})`,
       unit: 'ms',
-      wall: round(performance.now() - began),
+      wall: round(wall),
+      serverCpuMs: after.server - before.server,
+      functionsCpuMs: after.functions - before.functions,
     });
   }
 }
@@ -258,12 +344,15 @@ export async function benchLambda(options: { starts: number; messages: number; s
       maxAttempts: 1,
     };
     const clients = { lambda: new LambdaClient(config), sqs: new SQSClient(config) };
-    await warmOverhead(clients, options.samples);
+    const pid = nimbus.child.pid as number;
+    const http = new HttpClient(nimbus.port);
+    await warmOverhead(clients, http, pid, options.samples);
+    http.close();
     await coldStart(clients, 'nodejs20.x', nodeTimed, 'index.handler', options.starts);
     await coldStart(clients, 'python3.12', pythonTimed, 'handler.handler', options.starts);
-    await concurrent(clients, 100);
+    await concurrent(clients, pid, 100);
     await sqsThroughput(clients, options.messages);
-    await idleCpu(nimbus.child.pid as number, 5);
+    await idleCpu(pid, 5);
   } finally {
     // SIGTERM first: Nimbus stops its function processes on the way out (SIGKILL would orphan them).
     const exited = new Promise<void>((resolve) => nimbus.child.once('exit', () => resolve()));

@@ -40,8 +40,20 @@ export const retryDelaysMs = [60_000, 120_000];
  */
 function checkJson(payload: Buffer): void {
   if (payload.length === 0) return;
+  const text = payload.toString('utf8');
+  // What JSON.parse takes, Jackson takes, but for its limits (nesting depth and number length of
+  // 1000, json-reader.ts), which no text shorter than that reaches: the native parser decides
+  // those, the reader the rest (and words the errors).
+  if (payload.length < 1000) {
+    try {
+      JSON.parse(text);
+      return;
+    } catch {
+      // The reader says why, as Jackson would.
+    }
+  }
   try {
-    readTree(payload.toString('utf8'));
+    readTree(text);
   } catch (error) {
     if (!(error instanceof JsonLocatedError)) throw error;
     const message = `Could not parse request body into json: Could not parse payload into json: ${error.reason}${error.location}`;

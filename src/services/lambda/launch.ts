@@ -42,6 +42,8 @@ export interface LaunchInput {
   logGroup: string;
   logStream: string;
   runtimeApi: string;
+  /** A Unix socket the same Runtime API answers on, for our Node.js runtime (runtime-api.ts). */
+  runtimeApiSocket?: string;
   endpoint: string;
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
   variables: Record<string, string>;
@@ -56,10 +58,20 @@ export interface LaunchInput {
 /** The file descriptor our bootstraps write whole log records to (one JSON string a line). */
 export const logRecordFd = 3;
 
-const nodeBootstrap = fileURLToPath(new URL('./runtimes/node-bootstrap.js', import.meta.url));
+const nodeBootstrap = fileURLToPath(new URL('./runtimes/node-bootstrap.cjs', import.meta.url));
 
-/** Every node_modules directory above this module, nearest first (Nimbus's own dependencies). */
+let nodeModules: string[] | undefined;
+
+/**
+ * Every node_modules directory above this module, nearest first (Nimbus's own dependencies).
+ * Looked up once: it is synchronous file-system work, and each environment's start needs it.
+ */
 export function nimbusNodeModules(): string[] {
+  nodeModules ??= findNodeModules();
+  return nodeModules;
+}
+
+function findNodeModules(): string[] {
   const found: string[] = [];
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
@@ -122,6 +134,7 @@ export function launchSpec(input: LaunchInput): LaunchSpec | LaunchFailure {
       const layerPaths =
         opt === undefined ? [] : [join(opt, 'nodejs', 'node_modules'), join(opt, 'nodejs', 'node20', 'node_modules')];
       env.NODE_PATH = [input.taskRoot, ...layerPaths, ...nimbusNodeModules()].join(delimiter);
+      if (input.runtimeApiSocket !== undefined) env.NIMBUS_RUNTIME_API_SOCKET = input.runtimeApiSocket;
       return { ...base, command: process.execPath, args: [nodeBootstrap] };
     }
     case 'python': {

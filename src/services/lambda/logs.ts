@@ -9,10 +9,14 @@
  *
  * (`Init Duration` on an environment's first invocation; each message ends with a newline, as
  * the recorded log events of test_invocation_type_event_error show). Events go to CloudWatch
- * Logs in-process (its provider's `putLogEventsFromService`), in batches per stream, a turn of
- * the event loop at a time; while no Logs service answers, they are only kept for LogType Tail.
+ * Logs in-process (its provider's `putLogEventsFromService`), in batches per stream, gathered
+ * for `flushDelayMs` and written in one transaction: off the invocation's path, and one commit
+ * for many invocations instead of two for each (START, then END and REPORT, come in different
+ * turns). AWS's own delivery to CloudWatch Logs takes longer than that. While no Logs service
+ * answers, events are only kept for LogType Tail.
  */
 import type { Logger } from '../../core/logger.js';
+import type { Database } from '../../state/database.js';
 import type { Provider } from '../service-types.js';
 
 export interface LogEvent {
@@ -43,16 +47,21 @@ interface Pending {
   events: LogEvent[];
 }
 
+/** How long events gather before they are written. */
+export const flushDelayMs = 50;
+
 export class LogShipper {
   readonly #provider: (name: string) => Promise<Provider>;
   readonly #logger: Logger;
+  readonly #db: Database;
   readonly #pending = new Map<string, Pending>();
-  #scheduled = false;
+  #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
 
-  constructor(provider: (name: string) => Promise<Provider>, logger: Logger) {
+  constructor(provider: (name: string) => Promise<Provider>, logger: Logger, db: Database) {
     this.#provider = provider;
     this.#logger = logger;
+    this.#db = db;
   }
 
   push(account: string, region: string, group: string, stream: string, event: LogEvent): void {
@@ -63,19 +72,16 @@ export class LogShipper {
       this.#pending.set(key, pending);
     }
     pending.events.push(event);
-    if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(() => {
-        this.#scheduled = false;
-        this.#flushing = this.#flushing.then(() => this.#flush());
-      });
-    }
+    // Armed only while events wait: an idle Nimbus has no timer here.
+    this.#timer ??= setTimeout(() => this.flush(), flushDelayMs);
   }
 
-  /** Resolves once every event pushed so far has been handed to CloudWatch Logs. */
-  async settled(): Promise<void> {
-    await new Promise((resolve) => setImmediate(resolve));
-    await this.#flushing;
+  /** Hands what is pending to CloudWatch Logs now; resolves once it and earlier flushes are written. */
+  flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#flushing = this.#flushing.then(() => this.#flush());
+    return this.#flushing;
   }
 
   async #flush(): Promise<void> {
@@ -87,13 +93,28 @@ export class LogShipper {
     } catch {
       return; // No CloudWatch Logs in this Nimbus: the tail is all there is.
     }
-    if (typeof logs.putLogEventsFromService !== 'function') return;
-    for (const batch of batches) {
-      try {
-        await logs.putLogEventsFromService(batch.account, batch.region, batch.group, batch.stream, batch.events);
-      } catch (error) {
-        this.#logger.warn(`lambda: could not write logs to ${batch.group}: ${(error as Error).message}`);
-      }
+    const put = logs.putLogEventsFromService?.bind(logs);
+    if (!put || batches.length === 0) return;
+    // One transaction for every stream's batch; each put is a savepoint of it, undone alone when it fails.
+    try {
+      this.#db.transaction(() => {
+        for (const batch of batches) {
+          try {
+            put(batch.account, batch.region, batch.group, batch.stream, batch.events);
+          } catch (error) {
+            this.#logger.warn(`lambda: could not write logs to ${batch.group}: ${(error as Error).message}`);
+          }
+        }
+      });
+    } catch (error) {
+      this.#logger.warn(`lambda: could not write logs: ${(error as Error).message}`);
     }
+  }
+
+  /** Drops what is pending (Nimbus stops; the database closes next). */
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#pending.clear();
   }
 }

@@ -6,7 +6,9 @@
  * test_lambda_concurrency_block); without one, `maxEnvironments` bounds the processes a function
  * may run at once on this machine, and invocations beyond it wait (AWS would scale further).
  * An environment of an older generation (the code or configuration changed) is retired once it
- * is idle; an idle one is stopped after `idleMs` of real time.
+ * is idle; an idle one is stopped after `idleMs` of real time. One timer of the pool's, armed
+ * for the oldest idle environment, does that: an invocation only notes when its environment
+ * went idle, and nothing wakes up while environments wait.
  */
 
 import type { ExecutionEnvironment, Invocation, InvocationResult } from './environments.js';
@@ -25,8 +27,10 @@ interface FunctionEnvironments {
   /** The function's key (functionKey), the same for each of its versions' groups. */
   fnKey: string;
   all: Set<ExecutionEnvironment>;
+  /** Idle environments, the most recently used last (taken first: it is the warmest). */
   idle: ExecutionEnvironment[];
-  idleTimers: Map<ExecutionEnvironment, NodeJS.Timeout>;
+  /** When each idle environment went idle (performance.now()). */
+  idleSince: Map<ExecutionEnvironment, number>;
   waiters: Array<() => void>;
   /** Environments being started, counted against the limit before they exist. */
   starting: number;
@@ -47,6 +51,8 @@ function groupKey(fn: StoredFunction): string {
 export class EnvironmentPool {
   readonly #options: PoolOptions;
   readonly #groups = new Map<string, FunctionEnvironments>();
+  #sweep: NodeJS.Timeout | undefined;
+  #sweepAt = Number.POSITIVE_INFINITY;
 
   constructor(options: PoolOptions) {
     this.#options = options;
@@ -71,8 +77,7 @@ export class EnvironmentPool {
       }
       let env = group.idle.pop();
       if (env) {
-        clearTimeout(group.idleTimers.get(env));
-        group.idleTimers.delete(env);
+        group.idleSince.delete(env);
         if (env.dead) continue;
       } else {
         const limit = fn.reservedConcurrency ?? this.#options.maxEnvironments;
@@ -123,8 +128,10 @@ export class EnvironmentPool {
   }
 
   stopAll(): void {
+    clearTimeout(this.#sweep);
+    this.#sweep = undefined;
+    this.#sweepAt = Number.POSITIVE_INFINITY;
     for (const group of this.#groups.values()) {
-      for (const timer of group.idleTimers.values()) clearTimeout(timer);
       for (const env of group.all) env.kill();
       for (const wake of group.waiters.splice(0)) wake();
     }
@@ -139,7 +146,7 @@ export class EnvironmentPool {
         fnKey: functionKey(fn.account, fn.region, fn.name),
         all: new Set(),
         idle: [],
-        idleTimers: new Map(),
+        idleSince: new Map(),
         waiters: [],
         starting: 0,
         closed: false,
@@ -160,10 +167,35 @@ export class EnvironmentPool {
       return;
     }
     group.idle.push(env);
-    const timer = setTimeout(() => env.kill(), this.#options.idleMs);
-    timer.unref();
-    group.idleTimers.set(env, timer);
+    const now = performance.now();
+    group.idleSince.set(env, now);
+    this.#armSweep(now + this.#options.idleMs);
     this.#wake(group);
+  }
+
+  /** Arms the pool's one idle timer for `at`, unless it fires sooner already. */
+  #armSweep(at: number): void {
+    if (this.#sweep && this.#sweepAt <= at) return;
+    clearTimeout(this.#sweep);
+    this.#sweepAt = at;
+    this.#sweep = setTimeout(() => this.#stopIdle(), Math.max(0, at - performance.now()));
+    this.#sweep.unref();
+  }
+
+  /** Stops the environments idle for `idleMs`, and arms the timer for the next to be. */
+  #stopIdle(): void {
+    this.#sweep = undefined;
+    this.#sweepAt = Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const group of this.#groups.values()) {
+      for (const [env, since] of [...group.idleSince]) {
+        const due = since + this.#options.idleMs;
+        if (due <= now) env.kill();
+        else next = Math.min(next, due);
+      }
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.#armSweep(next);
   }
 
   /** Environments of a group's generation that count against its limit. */
@@ -196,8 +228,7 @@ export class EnvironmentPool {
   #forget(group: FunctionEnvironments, env: ExecutionEnvironment): void {
     const index = group.idle.indexOf(env);
     if (index >= 0) group.idle.splice(index, 1);
-    clearTimeout(group.idleTimers.get(env));
-    group.idleTimers.delete(env);
+    group.idleSince.delete(env);
     if (group.all.delete(env)) this.#wake(group);
   }
 }

@@ -22,6 +22,7 @@ import { LogShipper, logGroupOf, logStreamName } from './logs.js';
 import { EnvironmentPool, functionKey } from './pool.js';
 import { PublishedStore } from './published-store.js';
 import { pythonBootstrap } from './runtimes/python-bootstrap.js';
+import { runtimeFamily } from './runtimes.js';
 import { LambdaStore, type StoredFunction } from './store.js';
 
 /** How many processes one function may run at once when it reserves no concurrency. */
@@ -48,9 +49,10 @@ export class LambdaState {
     this.endpoint = deps.endpoint();
     this.store = new LambdaStore(deps.db);
     this.published = new PublishedStore(deps.db);
-    this.logs = new LogShipper(deps.provider, deps.logger);
+    this.logs = new LogShipper(deps.provider, deps.logger, deps.db);
     this.workDir = mkdtempSync(join(tmpdir(), 'nimbus-lambda-'));
     mkdirSync(join(this.workDir, 'code'), { recursive: true });
+    mkdirSync(join(this.workDir, 'rt'), { recursive: true });
     this.#pythonBootstrap = join(this.workDir, 'bootstrap.py');
     writeFileSync(this.#pythonBootstrap, pythonBootstrap);
     this.pool = new EnvironmentPool({
@@ -196,9 +198,10 @@ export class LambdaState {
     stream = logStreamName(this.now(), env.id, fn.version);
     const [taskRoot, runtimeApi, optDir] = await Promise.all([
       this.codeDir(fn.codeBlob),
-      env.listen(),
+      env.listen(this.#runtimeSocket(env.id, config.Runtime)),
       this.optDir(config.Layers),
     ]);
+    const runtimeApiSocket = env.socketPath;
     const credentials = this.credentialsFor(fn);
     env.spawn(
       launchSpec({
@@ -211,6 +214,7 @@ export class LambdaState {
         logGroup: group,
         logStream: stream,
         runtimeApi,
+        ...(runtimeApiSocket !== undefined ? { runtimeApiSocket } : {}),
         endpoint: this.endpoint,
         credentials: {
           accessKeyId: credentials.accessKeyId,
@@ -226,8 +230,20 @@ export class LambdaState {
     return env;
   }
 
+  /**
+   * Where a Node.js environment's Runtime API also listens: a Unix socket in the work directory
+   * (runtime-api.ts). None on Windows, for other runtimes, or where the path would pass the
+   * 104 bytes a socket address holds on macOS (107 on Linux).
+   */
+  #runtimeSocket(environmentId: string, runtime: string | undefined): string | undefined {
+    if (process.platform === 'win32' || runtimeFamily(runtime ?? '') !== 'node') return undefined;
+    const path = join(this.workDir, 'rt', `${environmentId.slice(0, 16)}.sock`);
+    return Buffer.byteLength(path) < 100 ? path : undefined;
+  }
+
   dispose(): void {
     this.pool.stopAll();
+    this.logs.stop();
     rmSync(this.workDir, { recursive: true, force: true });
   }
 }
