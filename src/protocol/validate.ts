@@ -13,7 +13,7 @@
  * the one table below.
  */
 import { MissingParameter, ValidationException } from '../errors/common.js';
-import type { Shape } from './model-types.js';
+import type { Member, Shape } from './model-types.js';
 
 export interface ValidationStyle {
   /** The error code: `ValidationException` (JSON, REST) or `ValidationError` (query). */
@@ -99,12 +99,40 @@ export function validationStyle(service: string, protocol: string): ValidationSt
 
 const maxListed = 10;
 
+/**
+ * The path of the value being checked, as segments joined only when a failure names it: most
+ * requests break nothing, and building `records.7.member.data` for every member of every entry
+ * cost a string each (500 entries of a PutRecords).
+ */
+const pathStack: string[] = [];
+
+function currentPath(): string {
+  return pathStack.join('.');
+}
+
+const memberNames = new WeakMap<Member, string>();
+
+/** `tableName` for TableName, once per member. */
+function pathName(member: Member): string {
+  let name = memberNames.get(member);
+  if (name === undefined) {
+    name = lowerFirst(member.name);
+    memberNames.set(member, name);
+  }
+  return name;
+}
+
 /** Throws the service's validation error when `input` breaks its model's constraints. */
 export function validateInput(shape: Shape | undefined, input: unknown, style: ValidationStyle): void {
   if (!shape || !hasConstraints(shape)) return;
   const failures: string[] = [];
-  const root = style.rootPrefix ? lowerFirst(shape.name) : '';
-  checkStructure(shape, input as Record<string, unknown>, root, style, failures);
+  pathStack.length = 0;
+  if (style.rootPrefix) pathStack.push(lowerFirst(shape.name));
+  try {
+    checkStructure(shape, input as Record<string, unknown>, style, failures);
+  } finally {
+    pathStack.length = 0;
+  }
   if (failures.length === 0) return;
   if (style.wholeDocument) throw new ValidationException(style.wholeDocument.message, style.wholeDocument.code);
   const count = failures.length;
@@ -115,47 +143,54 @@ export function validateInput(shape: Shape | undefined, input: unknown, style: V
 function checkStructure(
   shape: Shape,
   value: Record<string, unknown> | undefined,
-  path: string,
   style: ValidationStyle,
   failures: string[],
 ): void {
   for (const member of shape.members) {
     const memberValue = value?.[member.name];
-    const memberPath = path ? `${path}.${lowerFirst(member.name)}` : lowerFirst(member.name);
     if (memberValue === undefined || memberValue === null) {
       if (member.required && style.missingAsParameter) throw new MissingParameter(member.name);
       if (style.requiredOnly && shape.payload === member.name && member.shape.type !== 'structure') continue;
-      if (member.required)
-        failures.push(`Value null at '${memberPath}' failed to satisfy constraint: Member must not be null`);
+      if (member.required) {
+        pathStack.push(pathName(member));
+        failures.push(`Value null at '${currentPath()}' failed to satisfy constraint: Member must not be null`);
+        pathStack.pop();
+      }
       continue;
     }
     if (!hasConstraints(member.shape)) continue;
-    checkValue(member.shape, memberValue, memberPath, style, failures);
+    pathStack.push(pathName(member));
+    checkValue(member.shape, memberValue, style, failures);
+    pathStack.pop();
   }
 }
 
-function checkValue(shape: Shape, value: unknown, path: string, style: ValidationStyle, failures: string[]): void {
+/** Checks an element at `segments` below the current path (a list index or map key, then `member`). */
+function checkElement(shape: Shape, value: unknown, segment: string, style: ValidationStyle, failures: string[]) {
+  pathStack.push(segment, 'member');
+  checkValue(shape, value, style, failures);
+  pathStack.length -= 2;
+}
+
+function checkValue(shape: Shape, value: unknown, style: ValidationStyle, failures: string[]): void {
   const own = constraintFailures(shape, value, style);
-  if (own.length > 0) failures.push(...own.map((text) => describe(shape, value, path, style, text)));
+  if (own.length > 0) failures.push(...own.map((text) => describe(shape, value, style, text)));
   switch (shape.type) {
     case 'structure':
-      checkStructure(shape, value as Record<string, unknown>, path, style, failures);
+      checkStructure(shape, value as Record<string, unknown>, style, failures);
       break;
     case 'list': {
       const element = shape.member?.shape;
       if (!element || !hasConstraints(element) || !Array.isArray(value)) break;
       if (element.type === 'structure' || element.type === 'list' || element.type === 'map') {
         value.forEach((item, index) => {
-          if (item !== null && item !== undefined)
-            checkValue(element, item, `${path}.${index + 1}.member`, style, failures);
+          if (item !== null && item !== undefined) checkElement(element, item, String(index + 1), style, failures);
         });
       } else {
         const inner = new Set<string>();
         for (const item of value) for (const text of constraintFailures(element, item, style)) inner.add(text);
         if (inner.size > 0) {
-          failures.push(
-            describe(shape, value, path, style, `Member must satisfy constraint: [${[...inner].join(', ')}]`),
-          );
+          failures.push(describe(shape, value, style, `Member must satisfy constraint: [${[...inner].join(', ')}]`));
         }
       }
       break;
@@ -169,16 +204,13 @@ function checkValue(shape: Shape, value: unknown, path: string, style: Validatio
         const inner = new Set<string>();
         for (const [key] of entries) for (const text of constraintFailures(keyShape, key, style)) inner.add(text);
         if (inner.size > 0) {
-          failures.push(
-            describe(shape, value, path, style, `Map keys must satisfy constraint: [${[...inner].join(', ')}]`),
-          );
+          failures.push(describe(shape, value, style, `Map keys must satisfy constraint: [${[...inner].join(', ')}]`));
         }
       }
       if (valueShape && hasConstraints(valueShape)) {
         if (valueShape.type === 'structure' || valueShape.type === 'list' || valueShape.type === 'map') {
           for (const [key, item] of entries) {
-            if (item !== null && item !== undefined)
-              checkValue(valueShape, item, `${path}.${key}.member`, style, failures);
+            if (item !== null && item !== undefined) checkElement(valueShape, item, key, style, failures);
           }
         } else {
           const inner = new Set<string>();
@@ -186,7 +218,7 @@ function checkValue(shape: Shape, value: unknown, path: string, style: Validatio
             for (const text of constraintFailures(valueShape, item, style)) inner.add(text);
           if (inner.size > 0) {
             failures.push(
-              describe(shape, value, path, style, `Map value must satisfy constraint: [${[...inner].join(', ')}]`),
+              describe(shape, value, style, `Map value must satisfy constraint: [${[...inner].join(', ')}]`),
             );
           }
         }
@@ -198,15 +230,17 @@ function checkValue(shape: Shape, value: unknown, path: string, style: Validatio
   }
 }
 
-function describe(shape: Shape, value: unknown, path: string, style: ValidationStyle, constraint: string): string {
+function describe(shape: Shape, value: unknown, style: ValidationStyle, constraint: string): string {
   const shown = style.showValues && !shape.sensitive ? `Value '${javaString(value, shape)}' at` : 'Value at';
-  return `${shown} '${path}' failed to satisfy constraint: ${constraint}`;
+  return `${shown} '${currentPath()}' failed to satisfy constraint: ${constraint}`;
 }
+
+const none: string[] = [];
 
 /** The constraints of the value itself (not of its elements) that it breaks. */
 function constraintFailures(shape: Shape, value: unknown, style: ValidationStyle): string[] {
-  const out: string[] = [];
-  if (value === null || value === undefined || style.requiredOnly) return out;
+  if (value === null || value === undefined || style.requiredOnly) return none;
+  let out: string[] | undefined;
   let length: number | undefined;
   if (typeof value === 'string' && (shape.type === 'string' || shape.type === 'character')) length = value.length;
   else if (Array.isArray(value)) length = value.length;
@@ -215,29 +249,30 @@ function constraintFailures(shape: Shape, value: unknown, style: ValidationStyle
 
   if (length !== undefined) {
     if (shape.min !== undefined && length < shape.min)
-      out.push(`Member must have length greater than or equal to ${shape.min}`);
+      (out ??= []).push(`Member must have length greater than or equal to ${shape.min}`);
     if (shape.max !== undefined && length > shape.max)
-      out.push(`Member must have length less than or equal to ${shape.max}`);
+      (out ??= []).push(`Member must have length less than or equal to ${shape.max}`);
   } else if (typeof value === 'number') {
     if (shape.min !== undefined && value < shape.min)
-      out.push(`Member must have value greater than or equal to ${shape.min}`);
+      (out ??= []).push(`Member must have value greater than or equal to ${shape.min}`);
     if (shape.max !== undefined && value > shape.max)
-      out.push(`Member must have value less than or equal to ${shape.max}`);
+      (out ??= []).push(`Member must have value less than or equal to ${shape.max}`);
   }
   if (typeof value === 'string') {
     if (shape.pattern !== undefined) {
       const regex = compiledPattern(shape);
-      if (regex && !regex.test(value)) out.push(`Member must satisfy regular expression pattern: ${shape.pattern}`);
+      if (regex && !regex.test(value))
+        (out ??= []).push(`Member must satisfy regular expression pattern: ${shape.pattern}`);
     }
     if (shape.enum && style.checkEnums && !shape.enum.includes(value)) {
-      out.push(
+      (out ??= []).push(
         style.showEnumValues
           ? `Member must satisfy enum value set: [${shape.enum.join(', ')}]`
           : 'Member must satisfy enum value set',
       );
     }
   }
-  return out;
+  return out ?? none;
 }
 
 const constrained = new WeakMap<Shape, boolean>();
