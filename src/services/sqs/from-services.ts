@@ -82,7 +82,7 @@ export function fromServicesOperations(state: SqsState, sweeper: Sweeper): SqsFr
       const checked = messages.map((message) =>
         checkMessage(queue, message, checkMessageKeys(queue, message, false), false),
       );
-      const results = state.store.transaction(() => checked.map((message) => storeMessage(state, ctx, queue, message)));
+      const results = state.store.atomic(() => checked.map((message) => storeMessage(state, ctx, queue, message)));
       state.waiters.signal(queue.id);
       sweeper.expect(state.now() + queue.retentionSeconds * 1000);
       return results;

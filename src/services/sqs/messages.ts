@@ -145,28 +145,28 @@ export function messageOperations(state: SqsState, sweeper: Sweeper) {
 
     deleteMessage(ctx, input) {
       const queue = state.queueByUrl(ctx, input.QueueUrl);
-      state.store.transaction(() => deleteOne(state, queue, input.ReceiptHandle));
+      state.store.atomic(() => deleteOne(state, queue, input.ReceiptHandle));
     },
 
     deleteMessageBatch(ctx, input) {
       const queue = state.queueByUrl(ctx, input.QueueUrl);
       const entries = input.Entries ?? [];
       checkBatch(entries, 'DeleteMessageBatch');
-      return state.store.transaction(
+      return state.store.atomic(
         () => eachEntry(entries, (entry) => deleteOne(state, queue, entry.ReceiptHandle)) as T.DeleteMessageBatchResult,
       );
     },
 
     changeMessageVisibility(ctx, input) {
       const queue = state.queueByUrl(ctx, input.QueueUrl);
-      state.store.transaction(() => changeVisibilityOne(state, queue, input.ReceiptHandle, input.VisibilityTimeout));
+      state.store.atomic(() => changeVisibilityOne(state, queue, input.ReceiptHandle, input.VisibilityTimeout));
     },
 
     changeMessageVisibilityBatch(ctx, input) {
       const queue = state.queueByUrl(ctx, input.QueueUrl);
       const entries = input.Entries ?? [];
       checkBatch(entries, 'ChangeMessageVisibilityBatch');
-      return state.store.transaction(
+      return state.store.atomic(
         () =>
           eachEntry(entries, (entry) =>
             changeVisibilityOne(state, queue, entry.ReceiptHandle, entry.VisibilityTimeout ?? 0),

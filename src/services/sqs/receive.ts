@@ -87,7 +87,7 @@ function receiveFifo(state: SqsState, queue: Queue, opts: ReceiveOptions, now: n
 
 function receiveNow(state: SqsState, queue: Queue, opts: ReceiveOptions): T.Message[] {
   const now = state.now();
-  return state.store.transaction(() => {
+  return state.store.atomic(() => {
     checkInFlight(state, queue, now);
     return queue.fifo ? receiveFifo(state, queue, opts, now) : receiveStandard(state, queue, opts, now);
   });

@@ -224,15 +224,21 @@ export class SqsStore {
     );
   }
 
-  /**
-   * Runs `work` atomically. Inside a transaction already open (a request's savepoint, a caller's
-   * transaction) it is simply part of that one, since a savepoint of its own undoes nothing that one
-   * would not: every check of SQS throws its AwsError before the work writes (batch entries and SNS
-   * deliveries catch those and go on), and any later error propagates to the enclosing savepoint. A
-   * nested savepoint journals every page it touches once more (27 µs a delivery in a 10-queue SNS
-   * fan-out, 8 µs a ReceiveMessage). Outside any transaction (timers, Lambda's pollers) it is one.
-   */
+  /** Runs `work` in a transaction of its own (a savepoint inside an open one), undone if it throws. */
   transaction<T>(work: () => T): T {
+    return this.#db.transaction(work);
+  }
+
+  /**
+   * Runs the work of one message operation (send, receive, delete, change visibility) atomically.
+   * Inside a transaction already open (a request's savepoint, a caller's transaction) it is simply
+   * part of that one, since a savepoint of its own would undo nothing that one does not: these
+   * operations throw their AwsErrors before they write (batch entries and SNS deliveries catch those
+   * and go on), and any other error propagates to the enclosing savepoint. A nested savepoint
+   * journals every page it touches once more: 27 µs a delivery in a 10-queue SNS fan-out, 8 µs a
+   * ReceiveMessage. Outside any transaction (Lambda's pollers) it is a transaction of its own.
+   */
+  atomic<T>(work: () => T): T {
     return this.#db.sqlite.inTransaction ? work() : this.#db.transaction(work);
   }
 
