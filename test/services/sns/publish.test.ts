@@ -131,6 +131,35 @@ describe('Publish', () => {
     }
   });
 
+  test('gives each queue of a fan-out the same envelope but for its own UnsubscribeURL', async () => {
+    const queues = [];
+    for (let i = 0; i < 3; i++) queues.push(await subscribedQueue(`same-${i}`));
+    // Quotes, backslashes, non-ASCII and a look-alike of the ARN's place must all survive verbatim.
+    const text = 'say "hi" \\ to ~arn-x~ and ünïcode ✓';
+    await sns.send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Message: text,
+        MessageAttributes: { note: { DataType: 'String', StringValue: '~arn-' } },
+      }),
+    );
+    const bodies = [];
+    for (const queue of queues) {
+      // The SDK checks MD5OfBody against the body it received.
+      const [message] = await receive(queue.url);
+      const body = JSON.parse(message?.Body as string);
+      assert.equal(body.Message, text);
+      assert.equal(
+        body.UnsubscribeURL,
+        `${cloud.endpoint}/?Action=Unsubscribe&SubscriptionArn=${queue.subscriptionArn}`,
+      );
+      assert.deepEqual(body.MessageAttributes, { note: { Type: 'String', Value: '~arn-' } });
+      bodies.push({ ...body, UnsubscribeURL: undefined });
+    }
+    assert.deepEqual(bodies[1], bodies[0]);
+    assert.deepEqual(bodies[2], bodies[0]);
+  });
+
   test('sends each protocol its own text with MessageStructure json', async () => {
     const queue = await subscribedQueue('structured');
     await sns.send(
