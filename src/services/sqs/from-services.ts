@@ -111,32 +111,42 @@ export function fromServicesOperations(state: SqsState, sweeper: Sweeper): SqsFr
         },
       };
       if (signal.aborted) return [];
-      const out = await receiveMessage(state, polling, {
-        QueueUrl: url,
-        MaxNumberOfMessages: Math.max(1, Math.min(10, max)),
-        WaitTimeSeconds: wait,
-        MessageSystemAttributeNames: ['All'],
-        MessageAttributeNames: ['All'],
-      });
+      const out = await receiveMessage(
+        state,
+        polling,
+        {
+          QueueUrl: url,
+          MaxNumberOfMessages: Math.max(1, Math.min(10, max)),
+          WaitTimeSeconds: wait,
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        },
+        true,
+      );
       return out.Messages ?? [];
     },
 
     deleteForService(queueArn, receiptHandles) {
       const { ctx, url } = queueOf(queueArn);
-      for (const Entries of batches(receiptHandles, (ReceiptHandle) => ({ ReceiptHandle }))) {
-        messages.deleteMessageBatch({ ...ctx, operation: 'DeleteMessageBatch' }, { QueueUrl: url, Entries });
-      }
+      // Pollers call outside any request: the deletes get a transaction (or savepoint) of their own.
+      state.store.transaction(() => {
+        for (const Entries of batches(receiptHandles, (ReceiptHandle) => ({ ReceiptHandle }))) {
+          messages.deleteMessageBatch({ ...ctx, operation: 'DeleteMessageBatch' }, { QueueUrl: url, Entries });
+        }
+      });
     },
 
     changeVisibilityForService(queueArn, receiptHandles, visibilityTimeout) {
       const { ctx, url } = queueOf(queueArn);
       const entry = (ReceiptHandle: string) => ({ ReceiptHandle, VisibilityTimeout: visibilityTimeout });
-      for (const Entries of batches(receiptHandles, entry)) {
-        messages.changeMessageVisibilityBatch(
-          { ...ctx, operation: 'ChangeMessageVisibilityBatch' },
-          { QueueUrl: url, Entries },
-        );
-      }
+      state.store.transaction(() => {
+        for (const Entries of batches(receiptHandles, entry)) {
+          messages.changeMessageVisibilityBatch(
+            { ...ctx, operation: 'ChangeMessageVisibilityBatch' },
+            { QueueUrl: url, Entries },
+          );
+        }
+      });
     },
   };
 }

@@ -85,22 +85,29 @@ function receiveFifo(state: SqsState, queue: Queue, opts: ReceiveOptions, now: n
   return out;
 }
 
-function receiveNow(state: SqsState, queue: Queue, opts: ReceiveOptions): T.Message[] {
+/**
+ * Receives what is visible now. A request's own receive is part of its savepoint (`atomic`); a
+ * long poll's later receive runs outside its request, maybe inside a batch opened by others, so it
+ * takes a savepoint of its own (`transaction`).
+ */
+function receiveNow(state: SqsState, queue: Queue, opts: ReceiveOptions, later = false): T.Message[] {
   const now = state.now();
-  return state.store.atomic(() => {
+  const work = () => {
     checkInFlight(state, queue, now);
     return queue.fifo ? receiveFifo(state, queue, opts, now) : receiveStandard(state, queue, opts, now);
-  });
+  };
+  return later ? state.store.transaction(work) : state.store.atomic(work);
 }
 
 /**
  * Answers at once, without a promise, when messages are there (the common case); otherwise
- * waits as the request asks.
+ * waits as the request asks. `outsideRequest`: called by another service, not in a request's savepoint.
  */
 export function receiveMessage(
   state: SqsState,
   ctx: RequestContext,
   input: T.ReceiveMessageRequest,
+  outsideRequest = false,
 ): T.ReceiveMessageResult | Promise<T.ReceiveMessageResult> {
   const queue = state.queueByUrl(ctx, input.QueueUrl);
   const opts = receiveOptions(queue, input);
@@ -110,7 +117,7 @@ export function receiveMessage(
     if (replayed) return replayed.length > 0 ? { Messages: replayed } : {};
   }
   const deadline = state.now() + opts.waitSeconds * 1000;
-  const messages = receiveNow(state, queue, opts);
+  const messages = receiveNow(state, queue, opts, outsideRequest);
   if (messages.length > 0) {
     if (attemptId !== undefined) recordAttempt(state, queue, attemptId, messages);
     return { Messages: messages };
@@ -139,7 +146,7 @@ async function longPoll(
     const row = state.store.queue(queue.account, queue.region, queue.name);
     if (!row || row.id !== queue.id) return {};
     queue = state.parse(row);
-    const messages = receiveNow(state, queue, opts);
+    const messages = receiveNow(state, queue, opts, true);
     if (messages.length > 0) {
       if (attemptId !== undefined) recordAttempt(state, queue, attemptId, messages);
       return { Messages: messages };
