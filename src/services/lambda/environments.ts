@@ -20,12 +20,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Clock } from '../../core/clock.js';
 import { type LaunchFailure, type LaunchSpec, logRecordFd } from './launch.js';
 import type { LogEvent } from './logs.js';
-import { maxResponseBytes, RuntimeApiServer } from './runtime-api.js';
+import { maxResponseBytes, type NextReply, RuntimeApiServer } from './runtime-api.js';
 
 export interface Invocation {
   requestId: string;
@@ -113,7 +112,7 @@ export class ExecutionEnvironment {
   readonly #options: EnvironmentOptions;
   #server: RuntimeApiServer | undefined;
   #child: ChildProcess | undefined;
-  #waiting: ServerResponse | undefined;
+  #waiting: NextReply | undefined;
   #running: Running | undefined;
   #dead = false;
   #startedAt = performance.now();
@@ -248,7 +247,7 @@ export class ExecutionEnvironment {
 
   kill(): void {
     this.#child?.kill('SIGKILL');
-    if (this.#waiting && !this.#waiting.headersSent) this.#waiting.destroy();
+    this.#waiting?.abort();
     this.#waiting = undefined;
     this.#markDead();
   }
@@ -262,14 +261,14 @@ export class ExecutionEnvironment {
     this.#options.onDead();
   }
 
-  #next(res: ServerResponse): void {
+  #next(res: NextReply): void {
     if (this.#initDurationMs === undefined) this.#initDurationMs = performance.now() - this.#startedAt;
     const running = this.#running;
     if (running && !running.delivered && !running.finished) this.#deliver(res);
     else this.#waiting = res;
   }
 
-  #deliver(res: ServerResponse): void {
+  #deliver(res: NextReply): void {
     const running = this.#running as Running;
     const { invocation } = running;
     const timeoutMs = this.#options.timeoutSeconds * 1000;
@@ -290,8 +289,7 @@ export class ExecutionEnvironment {
       'Lambda-Runtime-Trace-Id': traceHeader(),
     };
     if (invocation.clientContext !== undefined) headers['Lambda-Runtime-Client-Context'] = invocation.clientContext;
-    res.writeHead(200, headers);
-    res.end(invocation.payload);
+    res.send(headers, invocation.payload);
   }
 
   #answered(requestId: string, body: Buffer, functionError: 'Unhandled' | undefined): boolean {
