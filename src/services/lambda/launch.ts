@@ -42,7 +42,7 @@ export interface LaunchInput {
   logGroup: string;
   logStream: string;
   runtimeApi: string;
-  /** A Unix socket the same Runtime API answers on, for our Node.js runtime (runtime-api.ts). */
+  /** A Unix socket the same Runtime API answers on, for our Node.js and Python runtimes (runtime-local.ts). */
   runtimeApiSocket?: string;
   endpoint: string;
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
@@ -145,6 +145,7 @@ export function launchSpec(input: LaunchInput): LaunchSpec | LaunchFailure {
           delimiter,
         );
       }
+      if (input.runtimeApiSocket !== undefined) env.NIMBUS_RUNTIME_API_SOCKET = input.runtimeApiSocket;
       env.PYTHONUNBUFFERED = '1';
       env.PYTHONDONTWRITEBYTECODE = '1';
       return { ...base, command: python, args: [input.pythonBootstrap] };

@@ -231,12 +231,13 @@ export class LambdaState {
   }
 
   /**
-   * Where a Node.js environment's Runtime API also listens: a Unix socket in the work directory
-   * (runtime-api.ts). None on Windows, for other runtimes, or where the path would pass the
-   * 104 bytes a socket address holds on macOS (107 on Linux).
+   * Where the Runtime API of an environment of our runtimes (Node.js, Python) also listens: a
+   * Unix socket in the work directory (runtime-local.ts). None on Windows, for custom runtimes,
+   * or where the path would pass the 104 bytes a socket address holds on macOS (107 on Linux).
    */
   #runtimeSocket(environmentId: string, runtime: string | undefined): string | undefined {
-    if (process.platform === 'win32' || runtimeFamily(runtime ?? '') !== 'node') return undefined;
+    const family = runtimeFamily(runtime ?? '');
+    if (process.platform === 'win32' || (family !== 'node' && family !== 'python')) return undefined;
     const path = join(this.workDir, 'rt', `${environmentId.slice(0, 16)}.sock`);
     return Buffer.byteLength(path) < 100 ? path : undefined;
   }

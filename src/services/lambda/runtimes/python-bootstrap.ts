@@ -22,12 +22,25 @@ import importlib
 import json
 import logging
 import os
+import socket
 import sys
 import time
 import traceback
 
 _api_host, _api_port = os.environ.get("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001").split(":")
+# The same API on a Unix socket of the environment's (runtime-local.ts): a cheaper round trip.
+_socket_path = os.environ.get("NIMBUS_RUNTIME_API_SOCKET")
 _connection = None
+
+
+class _UnixConnection(http.client.HTTPConnection):
+    def __init__(self, path):
+        super().__init__("localhost")
+        self._path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(self._path)
 _log_fd = int(os.environ["NIMBUS_LOG_FD"]) if os.environ.get("NIMBUS_LOG_FD") else None
 _request_id = None
 
@@ -37,7 +50,9 @@ def _call(method, path, body=None, headers=None):
     for attempt in range(2):
         try:
             if _connection is None:
-                _connection = http.client.HTTPConnection(_api_host, int(_api_port))
+                _connection = (
+                    _UnixConnection(_socket_path) if _socket_path else http.client.HTTPConnection(_api_host, int(_api_port))
+                )
             _connection.request(method, "/2018-06-01/runtime" + path, body=body, headers=headers or {})
             response = _connection.getresponse()
             return response, response.read()
