@@ -63,6 +63,11 @@ export class Database {
       this.sqlite.pragma(`synchronous = ${this.#synchronous}`);
       // The WAL file is truncated back to this size once checkpointed (it would keep its peak).
       this.sqlite.pragma('journal_size_limit = 67108864');
+      // Statement journals (a request's savepoint past 64 KiB of pages: an SNS fan-out to ten
+      // queues) and temporary b-trees stay in memory instead of a temporary file: measured, 3,000
+      // publishes made 77k pwrite calls instead of 224k. They hold one transaction's pages at most
+      // and are never needed after a crash (https://sqlite.org/tempfiles.html).
+      this.sqlite.pragma('temp_store = MEMORY');
     }
     this.sqlite.pragma('foreign_keys = ON');
     this.sqlite.exec(
