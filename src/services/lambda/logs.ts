@@ -57,6 +57,9 @@ export class LogShipper {
   readonly #pending = new Map<string, Pending>();
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
+  /** The CloudWatch Logs provider the last flush found. */
+  #logs: Partial<LogsFromServices> | undefined;
+  #stopped = false;
 
   constructor(provider: (name: string) => Promise<Provider>, logger: Logger, db: Database) {
     this.#provider = provider;
@@ -87,15 +90,19 @@ export class LogShipper {
   async #flush(): Promise<void> {
     const batches = [...this.#pending.values()];
     this.#pending.clear();
-    let logs: Partial<LogsFromServices> | undefined;
     try {
-      logs = (await this.#provider('logs')) as Partial<LogsFromServices>;
+      this.#logs = (await this.#provider('logs')) as Partial<LogsFromServices>;
     } catch {
       return; // No CloudWatch Logs in this Nimbus: the tail is all there is.
     }
-    const put = logs.putLogEventsFromService?.bind(logs);
+    if (!this.#stopped) this.#write(batches);
+  }
+
+  /** Writes batches in one transaction; each put is a savepoint of it, undone alone when it fails. */
+  #write(batches: Pending[]): void {
+    const logs = this.#logs;
+    const put = logs?.putLogEventsFromService?.bind(logs);
     if (!put || batches.length === 0) return;
-    // One transaction for every stream's batch; each put is a savepoint of it, undone alone when it fails.
     try {
       this.#db.transaction(() => {
         for (const batch of batches) {
@@ -111,10 +118,16 @@ export class LogShipper {
     }
   }
 
-  /** Drops what is pending (Nimbus stops; the database closes next). */
+  /**
+   * Nimbus stops (the database closes next): what is pending is written now, through the Logs
+   * service a flush found before; with none found yet, there is nowhere to write it.
+   */
   stop(): void {
+    this.#stopped = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    const batches = [...this.#pending.values()];
     this.#pending.clear();
+    this.#write(batches);
   }
 }
