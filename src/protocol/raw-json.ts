@@ -6,7 +6,9 @@
  *
  * The service vouches that `text` is the member's exact JSON encoding under the protocol's
  * rules (blobs base64, timestamps as the member's format), since nothing checks it again.
+ * Bytes (UTF-8) are taken too: a large page SQLite hands over as a BLOB then reaches the socket
+ * without becoming a JavaScript string and bytes again (`writeJsonBody`).
  */
 export class RawJson {
-  constructor(readonly text: string) {}
+  constructor(readonly text: string | Buffer) {}
 }

@@ -25,7 +25,7 @@ import type { Member, Operation, ServiceModel, Shape } from '../model-types.js';
 import type { HttpRequest, HttpResponse, Input, ResponseContext, ServerProtocol } from '../types.js';
 import { toBuffer } from '../values.js';
 import { parseJsonInput, resolveTarget } from './parse.js';
-import { jsonContentType, jsonErrorHeaders, writeJsonError, writeJsonOutput } from './serialize.js';
+import { jsonContentType, jsonErrorHeaders, writeJsonBody, writeJsonError, writeJsonOutput } from './serialize.js';
 
 export class JsonProtocol implements ServerProtocol {
   readonly name: string = 'json';
@@ -46,7 +46,7 @@ export class JsonProtocol implements ServerProtocol {
     return {
       status: 200,
       headers: { 'content-type': jsonContentType(model), 'x-amzn-requestid': ctx.requestId },
-      body: writeJsonOutput(operation, output),
+      body: writeJsonBody(operation, output),
     };
   }
 

@@ -53,8 +53,20 @@ function writeMembers(shape: Shape, value: unknown, skip?: string): string {
   return out;
 }
 
+/**
+ * The byte pieces of RawJson values met while `writeJsonBody` writes one answer, in order; each
+ * stands in the text as a NUL character, which JSON text never holds unescaped.
+ */
+let pieces: Buffer[] | undefined;
+const pieceMarker = '\u0000';
+
 function writeValue(member: Member, value: unknown): string {
-  if (value instanceof RawJson) return value.text;
+  if (value instanceof RawJson) {
+    if (typeof value.text === 'string') return value.text;
+    if (!pieces) return value.text.toString('utf8');
+    pieces.push(value.text);
+    return pieceMarker;
+  }
   const shape = member.shape;
   if (shape.document) return JSON.stringify(value) ?? 'null';
   switch (shape.type) {
@@ -131,6 +143,24 @@ export function jsonContentType(model: ServiceModel): string {
 
 export function writeJsonOutput(operation: Operation, output: unknown): string {
   return operation.output ? `{${writeMembers(operation.output, output)}}` : '{}';
+}
+
+/** An answer's body: its text, or its bytes when a RawJson value brought bytes of its own. */
+export function writeJsonBody(operation: Operation, output: unknown): string | Buffer {
+  pieces = [];
+  try {
+    const text = writeJsonOutput(operation, output);
+    if (pieces.length === 0) return text;
+    const chunks: Buffer[] = [];
+    text.split(pieceMarker).forEach((part, i) => {
+      chunks.push(Buffer.from(part, 'utf8'));
+      const piece = (pieces as Buffer[])[i];
+      if (piece) chunks.push(piece);
+    });
+    return Buffer.concat(chunks);
+  } finally {
+    pieces = undefined;
+  }
 }
 
 /**

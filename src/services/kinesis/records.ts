@@ -173,7 +173,7 @@ function readShardText(
   const position = page.lastSeq ?? afterSeq;
   const lastArrival = page.lastSeq === null ? undefined : state.store.arrivalOf(stream.id, shard.shard_index, position);
   return {
-    records: new RawJson(`[${page.text}]`),
+    records: new RawJson(page.text),
     ...readEnd(shard, position, page.count < limit, lastArrival, now),
   };
 }

@@ -42,6 +42,6 @@ describe('Kinesis record schema upgrade', () => {
     assert.equal(page.count, 2500);
     assert.equal(page.bytes, 7500);
     assert.equal(page.lastSeq, 2499);
-    assert.equal((JSON.parse(`[${page.text}]`) as unknown[]).length, 2500);
+    assert.equal((JSON.parse(page.text.toString()) as unknown[]).length, 2500);
   });
 });
