@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   InvokeCommand,
@@ -243,6 +246,41 @@ describe('Invoke', () => {
       );
       const streams = new Set(both.map((out) => (decode(out.Payload) as Warm).stream));
       assert.equal(streams.size, 2);
+    });
+
+    it('gives each of 10 concurrent long invocations (the default most environments of a function) an environment of its own, so they run at once', async () => {
+      // A barrier: each handler marks its arrival in a shared directory and waits for all 8,
+      // which only invocations that run at the same time can pass.
+      const fn = await createFunction(client, {
+        Timeout: 20,
+        Code: {
+          ZipFile: zip({
+            'index.js': `const fs = require('node:fs');
+              exports.handler = async (event, context) => {
+                fs.writeFileSync(event.dir + '/' + context.awsRequestId, '');
+                const until = Date.now() + 15000;
+                while (fs.readdirSync(event.dir).length < 10 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+                return { seen: fs.readdirSync(event.dir).length, stream: process.env.AWS_LAMBDA_LOG_STREAM_NAME };
+              };`,
+          }),
+        },
+      });
+      const dir = mkdtempSync(join(tmpdir(), 'nimbus-barrier-'));
+      try {
+        const outs = await Promise.all(
+          Array.from({ length: 10 }, () =>
+            client.send(new InvokeCommand({ FunctionName: fn.FunctionName, Payload: JSON.stringify({ dir }) })),
+          ),
+        );
+        const answers = outs.map((out) => decode(out.Payload) as { seen: number; stream: string });
+        assert.deepEqual(
+          answers.map((answer) => answer.seen),
+          Array(10).fill(10),
+        );
+        assert.equal(new Set(answers.map((answer) => answer.stream)).size, 10);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('runs the new code after UpdateFunctionCode', async () => {
