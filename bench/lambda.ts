@@ -32,7 +32,17 @@ import {
 } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { zipSync } from 'fflate';
-import { emit, median, nimbusPattern, nimbusScript, percentile, round, startProcess, stopProcess } from './lib.js';
+import {
+  emit,
+  median,
+  nimbusPattern,
+  nimbusScript,
+  ownCpuTicks,
+  percentile,
+  round,
+  startProcess,
+  stopProcess,
+} from './lib.js';
 
 const role = 'arn:aws:iam::000000000000:role/bench';
 
@@ -133,20 +143,9 @@ class HttpClient {
   }
 }
 
-/** CPU ticks (10 ms) of one process alone, all its threads. */
-function ownTicks(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
-
 /** CPU of the server alone and of its descendants (the function processes), in ms. */
 function cpuSplit(pid: number): { server: number; functions: number } {
-  const server = ownTicks(pid);
+  const server = ownCpuTicks(pid);
   return { server: server * 10, functions: (cpuTicks(pid) - server) * 10 };
 }
 
@@ -296,11 +295,8 @@ async function sqsThroughput(clients: Clients, messages: number): Promise<void> 
 
 /** Clock ticks of CPU a process and all its descendants have used. */
 function cpuTicks(pid: number): number {
-  let total = 0;
+  let total = ownCpuTicks(pid);
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    total += Number(fields[11]) + Number(fields[12]);
     for (const task of readdirSync(`/proc/${pid}/task`)) {
       const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
       for (const child of children ? children.split(' ') : []) total += cpuTicks(Number(child));

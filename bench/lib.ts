@@ -51,6 +51,35 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] as number;
 }
 
+/** CPU ticks (10 ms) of one process alone, user + system of all its threads; 0 once it ended. */
+export function ownCpuTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Runs one load and adds the server's CPU µs per operation (`perOperation` requests each) to
+ * `cpu`: a busy machine moves it far less than the rate.
+ */
+export async function withCpu(
+  pid: number,
+  seconds: number,
+  perOperation: number,
+  cpu: number[],
+  run: () => Promise<LoadResult>,
+): Promise<LoadResult> {
+  const before = ownCpuTicks(pid);
+  const result = await run();
+  const operations = (result.rps * seconds) / perOperation;
+  if (operations > 0) cpu.push(Math.round(((ownCpuTicks(pid) - before) * 10_000) / operations));
+  return result;
+}
+
 export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);

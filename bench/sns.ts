@@ -27,8 +27,8 @@ import {
   round,
   startProcess,
   stopProcess,
+  withCpu,
 } from './lib.js';
-import { withCpu } from './sqs.js';
 
 const subscriptionsPerTopic = 10;
 const message = 'x'.repeat(256);

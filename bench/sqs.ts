@@ -9,7 +9,7 @@
  * Beside each request rate, the server's CPU per operation (user + system time of all its threads,
  * from /proc), which a busy machine moves far less than the rate.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
@@ -21,7 +21,6 @@ import {
   floorPattern,
   interleaved,
   json,
-  type LoadResult,
   load,
   median,
   nimbusPattern,
@@ -31,30 +30,11 @@ import {
   rssMb,
   startProcess,
   stopProcess,
+  withCpu,
 } from './lib.js';
 
 const body1k = 'x'.repeat(1024);
 
-/** CPU time (user + system, all threads) a process has used, in µs (/proc counts in ticks of 10 ms). */
-export function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
-
-/** Runs one load and adds the server's CPU µs per operation (`perOperation` requests each) to a list. */
-export async function withCpu(
-  pid: number,
-  seconds: number,
-  perOperation: number,
-  cpu: number[],
-  run: () => Promise<LoadResult>,
-): Promise<LoadResult> {
-  const before = cpuMicros(pid);
-  const result = await run();
-  const operations = (result.rps * seconds) / perOperation;
-  if (operations > 0) cpu.push(Math.round((cpuMicros(pid) - before) / operations));
-  return result;
-}
 const sqs = (operation: string, input: unknown) => json('sqs', `AmazonSQS.${operation}`, input);
 
 async function createQueue(port: number, name: string): Promise<string> {
