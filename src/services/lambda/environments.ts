@@ -67,6 +67,9 @@ interface Running {
 /** How long a runtime may take to ask for its first event, beyond the function's timeout (AWS's init limit). */
 const initLimitMs = 10_000;
 
+/** The most lines of what a process wrote before its first invocation that are kept for that invocation's log. */
+const maxInitLines = 1000;
+
 function errorPayload(errorType: string, errorMessage: string): Buffer {
   return Buffer.from(JSON.stringify({ errorType, errorMessage }));
 }
@@ -127,6 +130,20 @@ export class ExecutionEnvironment {
   /** /proc/<pid>/status of the process, opened on its first report (Linux only). */
   #statusFd: number | undefined;
   #statusTried = false;
+  /** What the process wrote before its first invocation: that invocation's log begins with it. */
+  #initLines: string[] | undefined = [];
+  /** Why the process ended before an invocation was given to it: the next one answers that. */
+  #endedEarly: { payload?: Buffer; failure?: LaunchFailure } | undefined;
+  #settleReady: () => void = () => {};
+  /**
+   * Settles once the runtime asks for its first event, or can never do so (it failed, exited or
+   * reported an init error), or when AWS's init limit has passed. The pool counts an
+   * environment as starting until then: a process that is spawned but still loading its
+   * runtime cannot take an invocation any sooner than a busy warm one.
+   */
+  readonly ready: Promise<void> = new Promise((resolve) => {
+    this.#settleReady = resolve;
+  });
 
   constructor(options: EnvironmentOptions) {
     this.#options = options;
@@ -177,8 +194,10 @@ export class ExecutionEnvironment {
     this.#startedAt = performance.now();
     if ('errorType' in spec) {
       this.#failure = spec;
+      this.#settleReady();
       return;
     }
+    setTimeout(() => this.#settleReady(), initLimitMs).unref();
     const child = spawn(spec.command, spec.args, {
       cwd: spec.cwd,
       env: spec.env,
@@ -220,16 +239,25 @@ export class ExecutionEnvironment {
         finished: false,
       };
       this.#running = running;
+      if (this.#initLines) {
+        running.lines = this.#initLines;
+        this.#initLines = undefined;
+      }
       if (this.#failure || this.#dead) {
-        const failure = this.#failure ?? {
-          errorType: 'Runtime.ExitError',
-          errorMessage: 'Runtime exited without providing a reason',
-        };
         this.#log(`START RequestId: ${invocation.requestId} Version: ${this.#version}`);
-        this.#finish(
-          errorPayload(failure.errorType, `RequestId: ${invocation.requestId} Error: ${failure.errorMessage}`),
-          'Unhandled',
-        );
+        const early = this.#endedEarly;
+        if (early?.payload) this.#finish(early.payload, 'Unhandled');
+        else {
+          const failure = this.#failure ??
+            early?.failure ?? {
+              errorType: 'Runtime.ExitError',
+              errorMessage: 'Runtime exited without providing a reason',
+            };
+          this.#finish(
+            errorPayload(failure.errorType, `RequestId: ${invocation.requestId} Error: ${failure.errorMessage}`),
+            'Unhandled',
+          );
+        }
         this.#markDead();
         return;
       }
@@ -239,8 +267,10 @@ export class ExecutionEnvironment {
         this.#deliver(res);
         return;
       }
-      // A runtime that never asks for its event is stopped as a timed-out one would be.
-      running.timer = setTimeout(() => this.#timedOut(), this.#options.timeoutSeconds * 1000 + initLimitMs);
+      // A runtime that never asks for its event is stopped as a timed-out one would be, its init
+      // limit counted from its start.
+      const initLeft = Math.max(0, this.#startedAt + initLimitMs - performance.now());
+      running.timer = setTimeout(() => this.#timedOut(), this.#options.timeoutSeconds * 1000 + initLeft);
       running.timer.unref();
     });
   }
@@ -255,6 +285,7 @@ export class ExecutionEnvironment {
   #markDead(): void {
     if (this.#dead) return;
     this.#dead = true;
+    this.#settleReady();
     this.#server?.close();
     if (this.#statusFd !== undefined) closeSync(this.#statusFd);
     this.#statusFd = undefined;
@@ -263,6 +294,7 @@ export class ExecutionEnvironment {
 
   #next(res: NextReply): void {
     if (this.#initDurationMs === undefined) this.#initDurationMs = performance.now() - this.#startedAt;
+    this.#settleReady();
     const running = this.#running;
     if (running && !running.delivered && !running.finished) this.#deliver(res);
     else this.#waiting = res;
@@ -305,7 +337,7 @@ export class ExecutionEnvironment {
     if (running && !running.finished) {
       if (!running.delivered) this.#log(`START RequestId: ${running.invocation.requestId} Version: ${this.#version}`);
       this.#finish(body, 'Unhandled');
-    }
+    } else if (!running) this.#endedEarly = { payload: body };
     this.kill();
   }
 
@@ -325,22 +357,22 @@ export class ExecutionEnvironment {
 
   #exited(status: number | string | null | undefined): void {
     const running = this.#running;
+    const failure =
+      this.#failure ??
+      (status === 0 || status === undefined || status === null
+        ? { errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited without providing a reason' }
+        : {
+            errorType: 'Runtime.ExitError',
+            errorMessage:
+              typeof status === 'number'
+                ? `Runtime exited with error: exit status ${status}`
+                : `Runtime exited with error: signal: ${status === 'SIGKILL' ? 'killed' : status}`,
+          });
     if (running && !running.finished && !this.#initErrored) {
       const id = running.invocation.requestId;
-      const failure =
-        this.#failure ??
-        (status === 0 || status === undefined || status === null
-          ? { errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited without providing a reason' }
-          : {
-              errorType: 'Runtime.ExitError',
-              errorMessage:
-                typeof status === 'number'
-                  ? `Runtime exited with error: exit status ${status}`
-                  : `Runtime exited with error: signal: ${status === 'SIGKILL' ? 'killed' : status}`,
-            });
       if (!running.delivered) this.#log(`START RequestId: ${id} Version: ${this.#version}`);
       this.#finish(errorPayload(failure.errorType, `RequestId: ${id} Error: ${failure.errorMessage}`), 'Unhandled');
-    }
+    } else if (!running && !this.#initErrored) this.#endedEarly ??= { failure };
     this.#markDead();
   }
 
@@ -419,7 +451,8 @@ export class ExecutionEnvironment {
 
   #log(message: string): void {
     const text = `${message}\n`;
-    this.#running?.lines.push(text);
+    if (this.#running) this.#running.lines.push(text);
+    else if (this.#initLines && this.#initLines.push(text) > maxInitLines) this.#initLines.shift();
     this.#options.log({ timestamp: this.#options.clock.now(), message: text });
   }
 }

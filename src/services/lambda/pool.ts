@@ -1,7 +1,8 @@
 /**
  * Warm execution environments, per function: an invocation takes an idle environment of the
- * function's current generation, else starts another while the function has fewer than its
- * concurrency limit, else waits for one to come free. Reserved concurrency is that limit, and
+ * function's current generation, else joins the function's queue of waiting invocations, which
+ * takes environments in order as they come: a busy one that frees up or a new one started for
+ * the queue (while the function has fewer than its concurrency limit). Reserved concurrency is that limit, and
  * a synchronous invocation beyond it is throttled as AWS throttles it (TooManyRequestsException,
  * test_lambda_concurrency_block); without one, `maxEnvironments` bounds the processes a function
  * may run at once on this machine, and invocations beyond it wait (AWS would scale further).
@@ -11,6 +12,7 @@
  * went idle, and nothing wakes up while environments wait.
  */
 
+import { availableParallelism } from 'node:os';
 import type { ExecutionEnvironment, Invocation, InvocationResult } from './environments.js';
 import { functionNotFound, rateExceeded } from './errors.js';
 import { functionArn, latest } from './names.js';
@@ -23,15 +25,27 @@ export interface PoolOptions {
   idleMs: number;
 }
 
+/** An invocation waiting for an environment. */
+interface Waiter {
+  fn: StoredFunction;
+  resolve(env: ExecutionEnvironment): void;
+  reject(error: unknown): void;
+}
+
 interface FunctionEnvironments {
   /** The function's key (functionKey), the same for each of its versions' groups. */
   fnKey: string;
+  /** The newest generation an invocation asked for: environments of older ones are retired. */
+  generation: number;
   all: Set<ExecutionEnvironment>;
   /** Idle environments, the most recently used last (taken first: it is the warmest). */
   idle: ExecutionEnvironment[];
   /** When each idle environment went idle (performance.now()). */
   idleSince: Map<ExecutionEnvironment, number>;
-  waiters: Array<() => void>;
+  /** Environments given to an invocation that has not ended yet. */
+  busy: number;
+  /** Invocations waiting for an environment, first come first served. */
+  waiters: Waiter[];
   /** Environments being started, counted against the limit before they exist. */
   starting: number;
   /** The function was deleted: busy environments stop when their invocation ends. */
@@ -49,12 +63,15 @@ function groupKey(fn: StoredFunction): string {
 }
 
 /**
- * At most this many environments of one function start at once. Each spawn holds the event loop
- * for a few ms and a Node.js start costs about 30 ms of CPU on this machine's 2 cores, while a
- * warm environment frees up as soon as its invocation ends: measured with 100 concurrent 100 ms
- * invocations of a new function, unbounded starts spawned 55 processes and took 1.55 s.
+ * At most this many environments of one function start at once, two per core; a start lasts
+ * until the runtime asks for its first event (`ExecutionEnvironment.ready`). A Node.js start
+ * costs about 30 ms of CPU and each spawn holds the event loop for a few ms, while a busy
+ * environment serves the next waiting invocation as soon as it is free. Measured on a 2-core
+ * machine with 100 concurrent 100 ms invocations of a new function (the load generator on the
+ * same machine): 2 at once 1.09 s, 4 0.99 s, 6 1.24 s, 8 1.34 s; counting a start as done once
+ * its process was spawned, so that every waiting invocation started one, 1.77 s on 56 processes.
  */
-const parallelStarts = 4;
+const parallelStarts = Math.max(2, 2 * availableParallelism());
 
 export class EnvironmentPool {
   readonly #options: PoolOptions;
@@ -72,94 +89,120 @@ export class EnvironmentPool {
    */
   async run(fn: StoredFunction, invocation: Invocation, throttle: boolean): Promise<InvocationResult> {
     const group = this.#group(fn);
-    for (;;) {
-      if (group.closed) throw functionNotFound(functionArn(fn.account, fn.region, fn.name, fn.version ?? latest));
-      this.#retireStale(group, fn.generation);
-      const reserved = fn.reservedConcurrency;
-      // Reserved concurrency is the function's, shared by all its versions (as AWS counts it):
-      // what runs or starts in any of them counts, a warm idle process does not.
-      if (reserved !== undefined && this.#siblings(fn).reduce((sum, each) => sum + this.#busy(each), 0) >= reserved) {
-        if (throttle) throw rateExceeded();
-        await new Promise<void>((resolve) => group.waiters.push(resolve));
-        continue;
-      }
-      let env = group.idle.pop();
-      if (env) {
-        group.idleSince.delete(env);
-        if (env.dead) continue;
-      } else {
-        const limit = fn.reservedConcurrency ?? this.#options.maxEnvironments;
-        const current = this.#running(group, fn.generation);
-        if (current >= limit || limit === 0) {
-          if (throttle && fn.reservedConcurrency !== undefined) throw rateExceeded();
-          await new Promise<void>((resolve) => group.waiters.push(resolve));
-          continue;
-        }
-        if (group.starting >= parallelStarts) {
-          await new Promise<void>((resolve) => group.waiters.push(resolve));
-          continue;
-        }
-        env = await this.#startOrReuse(group, fn);
-        if (!env) continue;
-      }
-      try {
-        return await env.invoke(invocation);
-      } finally {
-        this.#release(group, env, fn.generation);
-      }
+    const env = await this.#acquire(group, fn, throttle);
+    try {
+      return await env.invoke(invocation);
+    } finally {
+      this.#release(group, env);
     }
   }
 
-  /**
-   * A new environment for an invocation that found none idle, unless one of the group's frees up
-   * first: a Node.js start costs about 30 ms of CPU here and blocks the event loop while it
-   * spawns, a warm invocation often less, so a burst past the warm environments is served by
-   * whichever comes first. The one that comes second joins the idle environments. Undefined: an
-   * environment was freed but another invocation took it first (the caller looks again).
-   */
-  async #startOrReuse(group: FunctionEnvironments, fn: StoredFunction): Promise<ExecutionEnvironment | undefined> {
-    group.starting++;
-    const starting = this.#options.start(fn, (dead) => this.#forget(group, dead));
-    const settled = starting.then(
-      (env) => ({ env }),
-      (error: unknown) => ({ error }),
-    );
-    void settled.then(() => {
-      group.starting--;
-      // A start slot is free: while more invocations wait than there are environments to free
-      // up for them, one of them starts the next environment.
-      if (group.waiters.length > group.all.size) this.#wake(group);
-    });
-    let woken = false;
-    let onWake: () => void = () => {};
-    const waiter = () => {
-      woken = true;
-      onWake();
-    };
-    const freed = new Promise<'freed'>((resolve) => {
-      onWake = () => resolve('freed');
-    });
-    group.waiters.push(waiter);
-    const first = await Promise.race([settled, freed]);
-    if (first !== 'freed') {
-      const index = group.waiters.indexOf(waiter);
-      if (index >= 0) group.waiters.splice(index, 1);
-      // A wake-up meant for a waiter reached this one too late: pass it on.
-      if (woken) this.#wake(group);
-      if ('error' in first) throw first.error;
-      group.all.add(first.env);
-      return first.env;
+  #acquire(group: FunctionEnvironments, fn: StoredFunction, throttle: boolean): Promise<ExecutionEnvironment> {
+    if (group.closed) throw functionNotFound(functionArn(fn.account, fn.region, fn.name, fn.version ?? latest));
+    if (fn.generation > group.generation) group.generation = fn.generation;
+    this.#retireStale(group);
+    const reserved = fn.reservedConcurrency;
+    // Reserved concurrency is the function's, shared by all its versions (as AWS counts it):
+    // what runs or waits to run in any of them counts, a warm idle process does not.
+    if (throttle && reserved !== undefined) {
+      let used = 0;
+      for (const each of this.#siblings(group)) used += each.busy + each.waiters.length;
+      if (used >= reserved) throw rateExceeded();
     }
-    void settled.then((result) => {
-      if ('env' in result) {
-        group.all.add(result.env);
-        this.#release(group, result.env, fn.generation);
-      }
-    });
-    const env = group.idle.pop();
-    if (!env) return undefined;
-    group.idleSince.delete(env);
-    return env.dead ? undefined : env;
+    const waiting = new Promise<ExecutionEnvironment>((resolve, reject) => group.waiters.push({ fn, resolve, reject }));
+    this.#serve(group);
+    return waiting;
+  }
+
+  /**
+   * Gives idle environments to waiting invocations in order, then starts environments for the
+   * invocations still waiting: at most `parallelStarts` at once, within the function's limit,
+   * and only while more invocations wait than there are environments busy or starting (each of
+   * those will serve one of them as soon as it is free).
+   */
+  #serve(group: FunctionEnvironments): void {
+    while (group.waiters.length > 0 && this.#mayRun(group)) {
+      const env = group.idle.pop();
+      if (!env) break;
+      group.idleSince.delete(env);
+      if (env.dead) continue;
+      group.busy++;
+      (group.waiters.shift() as Waiter).resolve(env);
+    }
+    while (
+      group.waiters.length > group.starting &&
+      group.starting < parallelStarts &&
+      this.#live(group) < this.#limit(group)
+    ) {
+      this.#start(group, (group.waiters.at(-1) as Waiter).fn);
+    }
+  }
+
+  #start(group: FunctionEnvironments, fn: StoredFunction): void {
+    group.starting++;
+    this.#options
+      .start(fn, (dead) => this.#forget(group, dead))
+      .then(
+        (env) => {
+          group.starting--;
+          if (env.dead) {
+            // It ended before asking for an event (an init error, a missing interpreter): the
+            // first waiting invocation answers why, the next ones try again.
+            const waiter = group.waiters.shift();
+            if (waiter) {
+              group.busy++;
+              waiter.resolve(env);
+            }
+            this.#serve(group);
+            return;
+          }
+          group.all.add(env);
+          this.#offer(group, env);
+        },
+        (error: unknown) => {
+          group.starting--;
+          // The start failed (its code could not be extracted): the first waiting invocation
+          // answers why, the next ones try again.
+          group.waiters.shift()?.reject(error);
+          this.#serve(group);
+        },
+      );
+  }
+
+  /** An environment that is free: the first waiting invocation takes it, else it waits idle. */
+  #offer(group: FunctionEnvironments, env: ExecutionEnvironment): void {
+    if (env.dead || env.generation < group.generation || group.closed) {
+      env.kill();
+      this.#forget(group, env);
+      this.#serve(group);
+      return;
+    }
+    group.idle.push(env);
+    const now = performance.now();
+    group.idleSince.set(env, now);
+    this.#armSweep(now + this.#options.idleMs);
+    this.#serve(group);
+  }
+
+  #release(group: FunctionEnvironments, env: ExecutionEnvironment): void {
+    group.busy--;
+    this.#offer(group, env);
+    // A version sharing the function's reserved concurrency may run one more invocation now.
+    for (const other of this.#siblings(group)) if (other !== group && other.waiters.length > 0) this.#serve(other);
+  }
+
+  /** Whether one more invocation of the group may run within its function's reserved concurrency. */
+  #mayRun(group: FunctionEnvironments): boolean {
+    const reserved = group.waiters[0]?.fn.reservedConcurrency;
+    if (reserved === undefined) return true;
+    let busy = 0;
+    for (const each of this.#siblings(group)) busy += each.busy;
+    return busy < reserved;
+  }
+
+  #limit(group: FunctionEnvironments): number {
+    const fn = group.waiters.at(-1)?.fn;
+    return fn?.reservedConcurrency ?? this.#options.maxEnvironments;
   }
 
   /** Stops every environment of a deleted function (busy ones once their invocation ends). */
@@ -171,7 +214,10 @@ export class EnvironmentPool {
       group.closed = true;
       this.#groups.delete(each);
       for (const env of [...group.idle]) env.kill();
-      for (const wake of group.waiters.splice(0)) wake();
+      for (const waiter of group.waiters.splice(0)) {
+        const { fn } = waiter;
+        waiter.reject(functionNotFound(functionArn(fn.account, fn.region, fn.name, fn.version ?? latest)));
+      }
     }
   }
 
@@ -191,8 +237,12 @@ export class EnvironmentPool {
     this.#sweep = undefined;
     this.#sweepAt = Number.POSITIVE_INFINITY;
     for (const group of this.#groups.values()) {
+      group.closed = true;
       for (const env of group.all) env.kill();
-      for (const wake of group.waiters.splice(0)) wake();
+      for (const waiter of group.waiters.splice(0)) {
+        const { fn } = waiter;
+        waiter.reject(functionNotFound(functionArn(fn.account, fn.region, fn.name, fn.version ?? latest)));
+      }
     }
     this.#groups.clear();
   }
@@ -203,9 +253,11 @@ export class EnvironmentPool {
     if (!group) {
       group = {
         fnKey: functionKey(fn.account, fn.region, fn.name),
+        generation: fn.generation,
         all: new Set(),
         idle: [],
         idleSince: new Map(),
+        busy: 0,
         waiters: [],
         starting: 0,
         closed: false,
@@ -215,21 +267,8 @@ export class EnvironmentPool {
     return group;
   }
 
-  #retireStale(group: FunctionEnvironments, generation: number): void {
-    for (const env of [...group.idle]) if (env.generation !== generation) env.kill();
-  }
-
-  #release(group: FunctionEnvironments, env: ExecutionEnvironment, generation: number): void {
-    if (env.dead || env.generation !== generation || group.closed) {
-      env.kill();
-      this.#forget(group, env);
-      return;
-    }
-    group.idle.push(env);
-    const now = performance.now();
-    group.idleSince.set(env, now);
-    this.#armSweep(now + this.#options.idleMs);
-    this.#wake(group);
+  #retireStale(group: FunctionEnvironments): void {
+    for (const env of [...group.idle]) if (env.generation < group.generation) env.kill();
   }
 
   /** Arms the pool's one idle timer for `at`, unless it fires sooner already. */
@@ -257,37 +296,24 @@ export class EnvironmentPool {
     if (next !== Number.POSITIVE_INFINITY) this.#armSweep(next);
   }
 
-  /** Environments of a group's generation that count against its limit. */
-  #running(group: FunctionEnvironments, generation: number): number {
+  /** Environments of the group's generation that count against its limit, the starting ones included. */
+  #live(group: FunctionEnvironments): number {
     let count = group.starting;
-    for (const env of group.all) if (!env.dead && env.generation === generation) count++;
+    for (const env of group.all) if (!env.dead && env.generation >= group.generation) count++;
     return count;
   }
 
-  /** Environments of a group that run an invocation or are starting. */
-  #busy(group: FunctionEnvironments): number {
-    let count = group.starting;
-    for (const env of group.all) if (!env.dead && env.busy) count++;
-    return count;
-  }
-
-  /** The groups of every version of a function (its $LATEST's included). */
-  #siblings(fn: StoredFunction): FunctionEnvironments[] {
-    const key = functionKey(fn.account, fn.region, fn.name);
-    return [...this.#groups.values()].filter((group) => group.fnKey === key);
-  }
-
-  /** Wakes a waiter of this group and, for versions sharing a reserved limit, one of each sibling's. */
-  #wake(group: FunctionEnvironments): void {
-    group.waiters.shift()?.();
-    for (const other of this.#groups.values())
-      if (other !== group && other.fnKey === group.fnKey) other.waiters.shift()?.();
+  /** The groups of every version of a group's function (its $LATEST's included). */
+  #siblings(group: FunctionEnvironments): FunctionEnvironments[] {
+    const found: FunctionEnvironments[] = [];
+    for (const each of this.#groups.values()) if (each.fnKey === group.fnKey) found.push(each);
+    return found;
   }
 
   #forget(group: FunctionEnvironments, env: ExecutionEnvironment): void {
     const index = group.idle.indexOf(env);
     if (index >= 0) group.idle.splice(index, 1);
     group.idleSince.delete(env);
-    if (group.all.delete(env)) this.#wake(group);
+    if (group.all.delete(env)) this.#serve(group);
   }
 }

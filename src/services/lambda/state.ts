@@ -227,6 +227,7 @@ export class LambdaState {
         ...(optDir !== undefined ? { optDir } : {}),
       }),
     );
+    await env.ready;
     return env;
   }
 

@@ -338,6 +338,25 @@ describe('Invoke', () => {
       });
       assert.equal(decode((await client.send(new InvokeCommand({ FunctionName: fn.FunctionName }))).Payload), 'alive');
     });
+
+    it('answers an exit while the module loads as Runtime.ExitError, with what it printed first in the log tail', async () => {
+      // The process ends before it asks for its first event, so before the invocation is given to it.
+      const fn = await createFunction(client, {
+        Code: {
+          ZipFile: zip({ 'index.js': 'console.log("loading"); process.exit(2); exports.handler = async () => 1;' }),
+        },
+      });
+      const out = await client.send(new InvokeCommand({ FunctionName: fn.FunctionName, LogType: 'Tail' }));
+      assert.equal(out.FunctionError, 'Unhandled');
+      assert.deepEqual(decode(out.Payload), {
+        errorType: 'Runtime.ExitError',
+        errorMessage: `RequestId: ${out.$metadata.requestId} Error: Runtime exited with error: exit status 2`,
+      });
+      assert.match(
+        Buffer.from(out.LogResult ?? '', 'base64').toString(),
+        /^\S+\tundefined\tINFO\tloading\nSTART RequestId: /,
+      );
+    });
   });
 
   describe('invocation types', () => {
