@@ -148,6 +148,8 @@ function boundSql(column: string, bound: Bound | undefined, lower: boolean): str
 
 export class DynamodbStore {
   readonly #db: Database;
+  /** `#firstChunk` hints by table id (an index by its id negated). */
+  readonly #chunkHints = new Map<number, { rows: number; at: number }>();
   /**
    * Table rows by (account, region, name): every item operation looks its table up first. Every
    * write to dynamodb_tables goes through this class and drops the entry; a rollback, reset or
@@ -164,7 +166,10 @@ export class DynamodbStore {
 
   constructor(db: Database) {
     this.#db = db;
-    db.onReplaced(() => this.#tables.clear());
+    db.onReplaced(() => {
+      this.#tables.clear();
+      this.#chunkHints.clear();
+    });
     this.#getItem = db.prepare(
       'SELECT item, size FROM dynamodb_items WHERE table_id = ? AND h = ? AND pk = ? AND sk = ?',
     );
@@ -229,6 +234,28 @@ export class DynamodbStore {
   updateTags(table: TableRow, tags: string): void {
     this.#forget(table);
     this.#db.prepare('UPDATE dynamodb_tables SET tags = ? WHERE id = ?').run(tags, table.id);
+  }
+
+  /**
+   * How many rows the first chunk of a page of this table (or index) reads: as many of its
+   * average items as fill half a 1 MB page, a power of two from 8 to 256. One chunk then reads
+   * most pages whole (a 100-item Query of 150-byte items: one statement of 49 µs, where a first
+   * chunk of 64 and a second of 128 at OFFSET 64 took 67 µs), while a table of 400 KB items
+   * never joins hundreds of them into one text only to stop after the third. The average is
+   * the table's ItemCount and TableSizeBytes, read again at most once a second: a hint, it
+   * needs no more.
+   */
+  #firstChunk(id: number, index: boolean): number {
+    const key = index ? -id : id;
+    const now = performance.now();
+    const known = this.#chunkHints.get(key);
+    if (known && now - known.at < 1000) return known.rows;
+    const { item_count: items, size_bytes: bytes } = index ? this.indexCounts(id) : this.counts(id);
+    const fit = items > 0 && bytes > 0 ? (512 * 1024 * items) / bytes : 256;
+    let rows = 8;
+    while (rows < 256 && rows * 2 <= fit) rows *= 2;
+    this.#chunkHints.set(key, { rows, at: now });
+    return rows;
   }
 
   counts(tableId: number): Counts {
@@ -369,7 +396,7 @@ export class DynamodbStore {
     const params: unknown[] = [tableId, h, pk];
     if (lower) params.push(lower.value);
     if (upper) params.push(upper.value);
-    return new PageSource(this.#db, sql, params, limit);
+    return new PageSource(this.#db, sql, params, limit, this.#firstChunk(tableId, false));
   }
 
   /**
@@ -398,7 +425,7 @@ export class DynamodbStore {
     if (lower) params.push(lower.value);
     if (upper) params.push(upper.value);
     if (start) params.push(start.sk, start.tpk, start.tsk);
-    return new PageSource(this.#db, sql, params, limit);
+    return new PageSource(this.#db, sql, params, limit, this.#firstChunk(indexId, true));
   }
 
   /** A table's items in (h, pk, sk) order with h in [hFrom, hTo), after `start`. */
@@ -409,7 +436,7 @@ export class DynamodbStore {
       ' ORDER BY h, pk, sk';
     const params: unknown[] = [tableId, hFrom, hTo];
     if (start) params.push(start.h, start.pk, start.sk);
-    return new PageSource(this.#db, sql, params, limit);
+    return new PageSource(this.#db, sql, params, limit, this.#firstChunk(tableId, false));
   }
 
   /** An index's entries in key order with h in [hFrom, hTo), after `start`. */
@@ -427,7 +454,7 @@ export class DynamodbStore {
       ' ORDER BY h, pk, sk, tpk, tsk';
     const params: unknown[] = [indexId, hFrom, hTo];
     if (start) params.push(start.h, start.pk, start.sk, start.tpk, start.tsk);
-    return new PageSource(this.#db, sql, params, limit);
+    return new PageSource(this.#db, sql, params, limit, this.#firstChunk(indexId, true));
   }
 
   /** Every item of a table, a page at a time in key order (to fill a new GSI). */
@@ -466,10 +493,10 @@ export class DynamodbStore {
 }
 
 /** Where the next chunk of a page starts and how many rows it takes (`PageSource`). */
-function* chunks(limit: number): IterableIterator<{ take: number; offset: number }> {
+function* chunks(limit: number, first: number): IterableIterator<{ take: number; offset: number }> {
   let offset = 0;
   let left = limit < 0 ? Number.POSITIVE_INFINITY : limit;
-  for (let chunk = 64; left > 0; chunk *= 2) {
+  for (let chunk = first; left > 0; chunk *= 2) {
     let take = 1;
     while (take < Math.min(chunk, left)) take *= 2;
     yield { take, offset };
@@ -498,12 +525,14 @@ export class PageSource {
     readonly params: unknown[],
     /** At most this many rows (-1: all). */
     readonly limit: number,
+    /** The rows of the first chunk, a power of two (see `firstChunk`). */
+    readonly first = 64,
   ) {
     this.#db = db;
   }
 
   /**
-   * The rows of an ordered SELECT, read in chunks that double (64, 128, ...) up to `limit` rows
+   * The rows of an ordered SELECT, read in chunks that double (`first`, then twice as many, ...) up to `limit` rows
    * (-1: all), each chunk one `all()` of raw rows with LIMIT and OFFSET. A page stops at 1 MB
    * or at Limit, so most pages are read whole by the first chunk or two; the skipped rows of later
    * chunks total at most the rows read. Measured on 100-row partitions, `all()` of raw
@@ -519,7 +548,7 @@ export class PageSource {
   *rows(): IterableIterator<PageRow> {
     const { sql, params, limit } = this;
     let left = limit < 0 ? Number.POSITIVE_INFINITY : limit;
-    for (const { take, offset } of chunks(limit)) {
+    for (const { take, offset } of chunks(limit, this.first)) {
       const rows = this.#db
         .prepare(`${sql} LIMIT ${take} OFFSET ${offset}`)
         .raw(true)
@@ -547,7 +576,7 @@ export class PageSource {
       const text = parts.join(',');
       return stopped ? { text, count, bytes, last: this.#itemAt(count - 1) } : { text, count, bytes };
     };
-    for (const { take, offset } of chunks(limit)) {
+    for (const { take, offset } of chunks(limit, this.first)) {
       const wanted = limit < 0 ? take : Math.min(take, limit - offset);
       const chunk = this.#db
         .prepare(
