@@ -14,11 +14,11 @@ import {
   type BenchSettings,
   call,
   emit,
+  emitVersusPeer,
   floorArgs,
   floorPattern,
   interleaved,
   json,
-  type LoadResult,
   load,
   median,
   nimbusPattern,
@@ -166,30 +166,6 @@ async function queryLatency(port: number, table: string, partitions: number, sam
   return times;
 }
 
-function emitRates(
-  operation: string,
-  connections: number,
-  settings: BenchSettings,
-  results: Map<string, LoadResult & { ratio: number }>,
-): void {
-  const ours = results.get('nimbus') as LoadResult & { ratio: number };
-  const peer = results.get('dynalite') as LoadResult & { ratio: number };
-  emit({
-    figure: 'requests_per_second',
-    operation: `dynamodb:${operation}`,
-    item_bytes: 100,
-    connections,
-    seconds: settings.seconds,
-    rounds: settings.rounds,
-    ...ours,
-    floor: results.get('floor')?.rps,
-    dynalite_rps: peer.rps,
-    vs_dynalite: round(ours.ratio / peer.ratio),
-    goal: '>= 3x dynalite and >= 0.4 of floor',
-    errors: ours.errors + peer.errors,
-  });
-}
-
 export async function benchDynamodb(settings: BenchSettings, items: number): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nimbus-bench-'));
   const dynaliteDir = mkdtempSync(join(tmpdir(), 'dynalite-bench-'));
@@ -221,7 +197,15 @@ export async function benchDynamodb(settings: BenchSettings, items: number): Pro
           ],
           settings.rounds,
         );
-        emitRates(operation, connections, settings, results);
+        emitVersusPeer(
+          'dynalite',
+          settings,
+          results,
+          { operation: `dynamodb:${operation}`, item_bytes: 100, connections },
+          () => ({
+            goal: '>= 3x dynalite and >= 0.4 of floor',
+          }),
+        );
       }
     }
 

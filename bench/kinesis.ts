@@ -18,10 +18,10 @@ import {
   type BenchSettings,
   call,
   emit,
+  emitVersusPeer,
   floorArgs,
   floorPattern,
   interleaved,
-  type LoadResult,
   load,
   median,
   nimbusPattern,
@@ -128,31 +128,6 @@ async function getRecordsLatency(port: number, stream: string, samples: number):
   return times;
 }
 
-function emitRates(
-  operation: string,
-  batch: number,
-  settings: BenchSettings,
-  results: Map<string, LoadResult & { ratio: number }>,
-): void {
-  const ours = results.get('nimbus') as LoadResult & { ratio: number };
-  const peer = results.get('kinesalite') as LoadResult & { ratio: number };
-  emit({
-    figure: 'requests_per_second',
-    operation: `kinesis:${operation}`,
-    record_bytes: 1024,
-    records_per_request: batch,
-    connections: settings.connections,
-    seconds: settings.seconds,
-    rounds: settings.rounds,
-    ...ours,
-    records_per_second: ours.rps * batch,
-    floor: results.get('floor')?.rps,
-    kinesalite_rps: peer.rps,
-    vs_kinesalite: round(ours.ratio / peer.ratio),
-    errors: ours.errors + peer.errors,
-  });
-}
-
 export async function benchKinesis(settings: BenchSettings): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nimbus-bench-'));
   const peerDir = mkdtempSync(join(tmpdir(), 'kinesalite-bench-'));
@@ -181,7 +156,18 @@ export async function benchKinesis(settings: BenchSettings): Promise<void> {
         ],
         settings.rounds,
       );
-      emitRates(operation, batch, settings, results);
+      emitVersusPeer(
+        'kinesalite',
+        settings,
+        results,
+        {
+          operation: `kinesis:${operation}`,
+          record_bytes: 1024,
+          records_per_request: batch,
+          connections: settings.connections,
+        },
+        (ours) => ({ records_per_second: ours.rps * batch }),
+      );
     }
 
     // GetRecords of 100 records from a one-shard stream of 10,000.

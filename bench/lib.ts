@@ -37,6 +37,34 @@ export function emit(figure: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(figure)}\n`);
 }
 
+/**
+ * The line of a request rate measured beside a peer emulator and the floor (`interleaved`'s
+ * results named 'nimbus', `peer` and 'floor'): `head` fields, Nimbus's figures, `tail` fields,
+ * then the floor's rate, the peer's, and the ratio of Nimbus's to the peer's.
+ */
+export function emitVersusPeer(
+  peer: string,
+  settings: BenchSettings,
+  results: Map<string, LoadResult & { ratio: number }>,
+  head: Record<string, unknown>,
+  tail: (ours: LoadResult) => Record<string, unknown> = () => ({}),
+): void {
+  const ours = results.get('nimbus') as LoadResult & { ratio: number };
+  const other = results.get(peer) as LoadResult & { ratio: number };
+  emit({
+    figure: 'requests_per_second',
+    ...head,
+    seconds: settings.seconds,
+    rounds: settings.rounds,
+    ...ours,
+    ...tail(ours),
+    floor: results.get('floor')?.rps,
+    [`${peer}_rps`]: other.rps,
+    [`vs_${peer}`]: round(ours.ratio / other.ratio),
+    errors: ours.errors + other.errors,
+  });
+}
+
 export function round(value: number): number {
   return Math.round(value * 100) / 100;
 }
