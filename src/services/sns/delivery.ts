@@ -109,12 +109,16 @@ export class Fanout {
   /** Delivers one message to every confirmed, matching subscription of its topic; returns how many it reached. */
   deliver(delivery: Delivery): number {
     let reached = 0;
+    // A standard topic's envelopes to SQS differ only in UnsubscribeURL: they are stored together
+    // once the loop has seen them all (sendSharedFromService).
+    let envelopes: Subscription[] | undefined;
     for (const subscription of this.#state.subscriptionsOf(delivery.topic.arn)) {
       if (subscription.pending || !matches(subscription, delivery)) continue;
       reached++;
       switch (subscription.protocol) {
         case 'sqs':
-          this.#toSqs(subscription, delivery);
+          if (!subscription.raw && !delivery.topic.fifo) (envelopes ??= []).push(subscription);
+          else this.#toSqs(subscription, delivery);
           break;
         case 'http':
         case 'https':
@@ -136,7 +140,23 @@ export class Fanout {
           this.#unavailable(subscription, delivery);
       }
     }
+    if (envelopes) this.#envelopesToSqs(envelopes, delivery);
     return reached;
+  }
+
+  #envelopesToSqs(subscriptions: Subscription[], delivery: Delivery): void {
+    const writer = delivery.writer;
+    const [head, tail] = writer.template('sqs');
+    const failures = (this.#sqs as SqsFromServices).sendSharedFromService(
+      { head, tail },
+      subscriptions.map((subscription) => ({ queueArn: subscription.endpoint, part: writer.part(subscription.arn) })),
+      snsSenderId,
+    );
+    failures.forEach((error, index) => {
+      if (!error) return;
+      const subscription = subscriptions[index] as Subscription;
+      this.#failed(subscription, { MessageBody: writer.body('sqs', subscription.arn) }, error);
+    });
   }
 
   #body(subscription: Subscription, delivery: Delivery): string {

@@ -62,6 +62,12 @@ export class NotificationWriter {
    * around the subscription's ARN.
    */
   body(protocol: string, subscriptionArn: string): string {
+    const parts = this.template(protocol);
+    return parts[0] + this.part(subscriptionArn) + parts[1];
+  }
+
+  /** A protocol's document before and after where a subscription's ARN goes (see `part`). */
+  template(protocol: string): [string, string] {
     const text = messageFor(this.#message, protocol);
     let parts = this.#templates.get(text);
     if (!parts) {
@@ -70,7 +76,12 @@ export class NotificationWriter {
       parts = [json.slice(0, at), json.slice(at + arnMark.length)];
       this.#templates.set(text, parts);
     }
-    return parts[0] + JSON.stringify(subscriptionArn).slice(1, -1) + parts[1];
+    return parts;
+  }
+
+  /** A subscription's ARN as its document holds it (in a JSON string). */
+  part(subscriptionArn: string): string {
+    return JSON.stringify(subscriptionArn).slice(1, -1);
   }
 
   #document(text: string, subscriptionArn: string): string {

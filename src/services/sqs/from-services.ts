@@ -3,9 +3,12 @@
  * a queue named by its ARN, messages checked as SendMessage checks them, stored in the caller's
  * transaction. In-process, never over HTTP to ourselves.
  */
+import { createHash, type Hash, randomUUID } from 'node:crypto';
+import { AwsError } from '../../errors/aws-error.js';
 import type * as T from '../../generated/sqs/types.js';
 import type { RequestContext } from '../service-types.js';
-import { queueDoesNotExist } from './errors.js';
+import { messageTooLong, queueDoesNotExist } from './errors.js';
+import { invalidCharacter } from './message-attributes.js';
 import { messageOperations } from './messages.js';
 import { receiveMessage } from './receive.js';
 import { checkMessage, checkMessageKeys, type SendInput, storeMessage } from './send.js';
@@ -19,6 +22,12 @@ export interface SqsFromServices {
    * refuses (too large, a FIFO queue without a group id).
    */
   sendFromService(queueArn: string, messages: SendInput[], senderId: string): Array<{ MessageId?: string }>;
+  /**
+   * Stores one message in each of several queues (an SNS fan-out), each body the shared `head` and
+   * `tail` around that queue's own `part`, with no attributes. Answers per entry undefined (stored)
+   * or the AwsError sendFromService would have thrown for it (QueueDoesNotExist, too long...).
+   */
+  sendSharedFromService(shared: SharedBody, entries: SharedEntry[], senderId: string): Array<AwsError | undefined>;
   /** Whether a queue exists, and whether it is FIFO. */
   queueKind(queueArn: string): 'standard' | 'fifo' | undefined;
   /**
@@ -33,6 +42,17 @@ export interface SqsFromServices {
   deleteForService(queueArn: string, receiptHandles: string[]): void;
   /** Sets the visibility timeout of received messages (errors of single handles are skipped). */
   changeVisibilityForService(queueArn: string, receiptHandles: string[], visibilityTimeout: number): void;
+}
+
+/** What the bodies of one fan-out share: each is `head + part + tail`. */
+export interface SharedBody {
+  head: string;
+  tail: string;
+}
+
+export interface SharedEntry {
+  queueArn: string;
+  part: string;
 }
 
 export function fromServicesOperations(state: SqsState, sweeper: Sweeper): SqsFromServices {
@@ -85,6 +105,58 @@ export function fromServicesOperations(state: SqsState, sweeper: Sweeper): SqsFr
       const results = state.store.atomic(() => checked.map((message) => storeMessage(state, ctx, queue, message)));
       state.waiters.signal(queue.id);
       sweeper.expect(state.now() + queue.retentionSeconds * 1000);
+      return results;
+    },
+
+    sendSharedFromService(shared, entries, senderId) {
+      const results: Array<AwsError | undefined> = [];
+      // The checks a send makes, once for what the bodies share: the characters, the byte count,
+      // and the MD5 of the head (each body's digest goes on from a copy of it).
+      const sharedBytes = Buffer.byteLength(shared.head) + Buffer.byteLength(shared.tail);
+      const sharedValid = invalidCharacter(shared.head) === undefined && invalidCharacter(shared.tail) === undefined;
+      let headMd5: Hash | undefined;
+      const now = state.now();
+      state.store.atomic(() => {
+        for (const entry of entries) {
+          const queue = state.queueByArn(entry.queueArn);
+          if (!queue) {
+            results.push(queueDoesNotExist());
+            continue;
+          }
+          const body = shared.head + entry.part + shared.tail;
+          if (queue.fifo || !sharedValid || invalidCharacter(entry.part) !== undefined) {
+            // What the shortcut does not cover (a FIFO queue's group and deduplication, a character
+            // SQS refuses) takes the whole send's path, with its errors.
+            try {
+              this.sendFromService(entry.queueArn, [{ MessageBody: body }], senderId);
+              results.push(undefined);
+            } catch (error) {
+              if (!(error instanceof AwsError)) throw error;
+              results.push(error);
+            }
+            continue;
+          }
+          if (sharedBytes + Buffer.byteLength(entry.part) > queue.maximumMessageSize) {
+            results.push(messageTooLong(queue.maximumMessageSize));
+            continue;
+          }
+          headMd5 ??= createHash('md5').update(shared.head);
+          const md5 = headMd5.copy().update(entry.part).update(shared.tail).digest('hex');
+          state.store.insertPlain(
+            queue.id,
+            randomUUID(),
+            body,
+            md5,
+            senderId,
+            now,
+            now + queue.delaySeconds * 1000,
+            now + queue.retentionSeconds * 1000,
+          );
+          results.push(undefined);
+          state.waiters.signal(queue.id);
+          sweeper.expect(now + queue.retentionSeconds * 1000);
+        }
+      });
       return results;
     },
 

@@ -447,6 +447,21 @@ export class SqsStore {
     return seq;
   }
 
+  /** Adds a message of a standard queue with no attributes (the whole of an SNS delivery's row). */
+  insertPlain(
+    queueId: number,
+    messageId: string,
+    body: string,
+    md5: string,
+    senderId: string,
+    sentAt: number,
+    visibleAt: number,
+    expiresAt: number,
+  ): void {
+    this.#insertPlainMessage.run(queueId, messageId, body, md5, senderId, sentAt, visibleAt, expiresAt);
+    this.#addToCount(queueId, 1);
+  }
+
   /** Up to `limit` messages visible at `now`, the longest visible first. */
   visibleMessages(queueId: number, now: number, limit: number): MessageRow[] {
     let statement = this.#visibleNow[limit];
