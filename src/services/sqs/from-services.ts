@@ -3,7 +3,7 @@
  * a queue named by its ARN, messages checked as SendMessage checks them, stored in the caller's
  * transaction. In-process, never over HTTP to ourselves.
  */
-import { createHash, type Hash, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { AwsError } from '../../errors/aws-error.js';
 import type * as T from '../../generated/sqs/types.js';
 import type { RequestContext } from '../service-types.js';
@@ -12,7 +12,7 @@ import { invalidCharacter } from './message-attributes.js';
 import { messageOperations } from './messages.js';
 import { receiveMessage } from './receive.js';
 import { checkMessage, checkMessageKeys, type SendInput, storeMessage } from './send.js';
-import type { SqsState } from './state.js';
+import type { Queue, SqsState } from './state.js';
 import type { Sweeper } from './sweeper.js';
 
 export interface SqsFromServices {
@@ -110,49 +110,60 @@ export function fromServicesOperations(state: SqsState, sweeper: Sweeper): SqsFr
 
     sendSharedFromService(shared, entries, senderId) {
       const results: Array<AwsError | undefined> = [];
-      // The checks a send makes, once for what the bodies share: the characters, the byte count,
-      // and the MD5 of the head (each body's digest goes on from a copy of it).
+      // The checks a send makes, once for what the bodies share: the characters and the byte count.
       const sharedBytes = Buffer.byteLength(shared.head) + Buffer.byteLength(shared.tail);
       const sharedValid = invalidCharacter(shared.head) === undefined && invalidCharacter(shared.tail) === undefined;
-      let headMd5: Hash | undefined;
       const now = state.now();
       state.store.atomic(() => {
+        const plain: Array<{ queue: Queue; part: string }> = [];
         for (const entry of entries) {
           const queue = state.queueByArn(entry.queueArn);
           if (!queue) {
             results.push(queueDoesNotExist());
-            continue;
-          }
-          const body = shared.head + entry.part + shared.tail;
-          if (queue.fifo || !sharedValid || invalidCharacter(entry.part) !== undefined) {
+          } else if (queue.fifo || !sharedValid || invalidCharacter(entry.part) !== undefined) {
             // What the shortcut does not cover (a FIFO queue's group and deduplication, a character
             // SQS refuses) takes the whole send's path, with its errors.
             try {
-              this.sendFromService(entry.queueArn, [{ MessageBody: body }], senderId);
+              this.sendFromService(entry.queueArn, [{ MessageBody: shared.head + entry.part + shared.tail }], senderId);
               results.push(undefined);
             } catch (error) {
               if (!(error instanceof AwsError)) throw error;
               results.push(error);
             }
-            continue;
-          }
-          if (sharedBytes + Buffer.byteLength(entry.part) > queue.maximumMessageSize) {
+          } else if (sharedBytes + Buffer.byteLength(entry.part) > queue.maximumMessageSize) {
             results.push(messageTooLong(queue.maximumMessageSize));
-            continue;
+          } else {
+            results.push(undefined);
+            plain.push({ queue, part: entry.part });
           }
-          headMd5 ??= createHash('md5').update(shared.head);
-          const md5 = headMd5.copy().update(entry.part).update(shared.tail).digest('hex');
-          state.store.insertPlain(
-            queue.id,
-            randomUUID(),
-            body,
-            md5,
-            senderId,
-            now,
-            now + queue.delaySeconds * 1000,
-            now + queue.retentionSeconds * 1000,
-          );
-          results.push(undefined);
+        }
+        if (plain.length === 0) return;
+        // One row keeps the shared text when more than one message has it. Each body's MD5 goes
+        // on from a copy of the head's.
+        const bodyId = plain.length > 1 ? state.store.insertSharedBody(shared.head, shared.tail, plain.length) : 0;
+        const headMd5 = createHash('md5').update(shared.head);
+        for (const { queue, part } of plain) {
+          const md5 = headMd5.copy().update(part).update(shared.tail).digest('hex');
+          const visibleAt = now + queue.delaySeconds * 1000;
+          const expiresAt = now + queue.retentionSeconds * 1000;
+          if (bodyId) {
+            state.store.insertSharedMessage(
+              queue.id,
+              randomUUID(),
+              part,
+              bodyId,
+              md5,
+              senderId,
+              now,
+              visibleAt,
+              expiresAt,
+            );
+          } else {
+            const body = shared.head + part + shared.tail;
+            state.store.insertPlain(queue.id, randomUUID(), body, md5, senderId, now, visibleAt, expiresAt);
+          }
+        }
+        for (const { queue } of plain) {
           state.waiters.signal(queue.id);
           sweeper.expect(now + queue.retentionSeconds * 1000);
         }

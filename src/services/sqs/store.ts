@@ -12,6 +12,10 @@
  *   FIFO receive walks groups in send order and skips the locked ones (groups with a message
  *   in flight, found from the not-visible range) without grouping the whole backlog.
  *
+ * Messages that share most of their body (an SNS fan-out's) keep the shared text once, in
+ * `sqs_shared_bodies`; every read of a message goes through the view `sqs_messages_full`, which
+ * puts the body back together.
+ *
  * Each queue keeps a running count of its messages, so ApproximateNumberOfMessages is that
  * count less the not-visible range. Times are epoch milliseconds of the Nimbus clock.
  */
@@ -114,6 +118,33 @@ export const sqsMigrations: Migration[] = [
     CREATE INDEX sqs_move_tasks_by_source ON sqs_move_tasks (account, region, source_arn, started_at);
     `,
   },
+  {
+    // Shared bodies: an SNS fan-out's envelopes differ only in the subscription ARN inside
+    // UnsubscribeURL, so one row keeps what they share and each message's `body` only its own part.
+    // A delete of any kind lets go of the shared row (the trigger); reads go through the view.
+    version: 2,
+    sql: `
+    CREATE TABLE sqs_shared_bodies (
+      id INTEGER PRIMARY KEY,
+      head TEXT NOT NULL,
+      tail TEXT NOT NULL,
+      refs INTEGER NOT NULL
+    );
+    ALTER TABLE sqs_messages ADD COLUMN body_id INTEGER;
+    CREATE TRIGGER sqs_messages_release_body AFTER DELETE ON sqs_messages WHEN old.body_id IS NOT NULL
+    BEGIN
+      UPDATE sqs_shared_bodies SET refs = refs - 1 WHERE id = old.body_id;
+      DELETE FROM sqs_shared_bodies WHERE id = old.body_id AND refs <= 0;
+    END;
+    CREATE VIEW sqs_messages_full AS
+      SELECT m.seq, m.queue_id, m.message_id,
+        CASE WHEN m.body_id IS NULL THEN m.body ELSE b.head || m.body || b.tail END AS body,
+        m.md5_body, m.attributes, m.md5_attributes, m.system_attributes, m.md5_system_attributes, m.sender_id,
+        m.sent_at, m.visible_at, m.expires_at, m.receive_count, m.first_received_at, m.received_at, m.receipt,
+        m.group_id, m.dedup_id, m.sequence_number, m.source_arn
+      FROM sqs_messages m LEFT JOIN sqs_shared_bodies b ON b.id = m.body_id;
+    `,
+  },
 ];
 
 export interface QueueRow {
@@ -198,6 +229,8 @@ export class SqsStore {
   readonly #markReceived: Statement;
   readonly #countBy: Statement;
   readonly #deleteReceived: Statement;
+  readonly #insertSharedBody: Statement;
+  readonly #insertSharedMessage: Statement;
 
   constructor(db: Database) {
     this.#db = db;
@@ -215,6 +248,11 @@ export class SqsStore {
     this.#insertPlainMessage = db.prepare(
       `INSERT INTO sqs_messages (queue_id, message_id, body, md5_body, sender_id, sent_at, visible_at, expires_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#insertSharedBody = db.prepare('INSERT INTO sqs_shared_bodies (head, tail, refs) VALUES (?, ?, ?)');
+    this.#insertSharedMessage = db.prepare(
+      `INSERT INTO sqs_messages (queue_id, message_id, body, body_id, md5_body, sender_id, sent_at, visible_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#deleteReceived = db.prepare('DELETE FROM sqs_messages WHERE seq = ? AND queue_id = ? AND receipt = ?');
     this.#countBy = db.prepare('UPDATE sqs_queues SET message_count = message_count + ? WHERE id = ?');
@@ -462,12 +500,33 @@ export class SqsStore {
     this.#addToCount(queueId, 1);
   }
 
+  /** Keeps the text that `refs` messages' bodies share around their own parts; returns its id. */
+  insertSharedBody(head: string, tail: string, refs: number): number {
+    return Number(this.#insertSharedBody.run(head, tail, refs).lastInsertRowid);
+  }
+
+  /** `insertPlain` for a message whose body is a shared body's head and tail around `part`. */
+  insertSharedMessage(
+    queueId: number,
+    messageId: string,
+    part: string,
+    bodyId: number,
+    md5: string,
+    senderId: string,
+    sentAt: number,
+    visibleAt: number,
+    expiresAt: number,
+  ): void {
+    this.#insertSharedMessage.run(queueId, messageId, part, bodyId, md5, senderId, sentAt, visibleAt, expiresAt);
+    this.#addToCount(queueId, 1);
+  }
+
   /** Up to `limit` messages visible at `now`, the longest visible first. */
   visibleMessages(queueId: number, now: number, limit: number): MessageRow[] {
     let statement = this.#visibleNow[limit];
     if (!statement) {
       statement = this.#limited(
-        'SELECT * FROM sqs_messages WHERE queue_id = ? AND visible_at <= ? ORDER BY visible_at',
+        'SELECT * FROM sqs_messages_full WHERE queue_id = ? AND visible_at <= ? ORDER BY visible_at',
         limit,
       );
       this.#visibleNow[limit] = statement;
@@ -476,7 +535,7 @@ export class SqsStore {
   }
 
   message(seq: number): MessageRow | undefined {
-    return this.#db.prepare('SELECT * FROM sqs_messages WHERE seq = ?').get(seq) as MessageRow | undefined;
+    return this.#db.prepare('SELECT * FROM sqs_messages_full WHERE seq = ?').get(seq) as MessageRow | undefined;
   }
 
   markReceived(seq: number, visibleAt: number, now: number, receipt: string): void {
@@ -543,7 +602,7 @@ export class SqsStore {
   /** The oldest messages of a queue in send order (move tasks take from the front). */
   oldestMessages(queueId: number, limit: number): MessageRow[] {
     return this.#db
-      .prepare('SELECT * FROM sqs_messages WHERE queue_id = ? ORDER BY seq LIMIT ?')
+      .prepare('SELECT * FROM sqs_messages_full WHERE queue_id = ? ORDER BY seq LIMIT ?')
       .all(queueId, limit) as MessageRow[];
   }
 
@@ -588,7 +647,7 @@ export class SqsStore {
 
   /** A group's messages in send order, up to `limit`. */
   groupMessages(queueId: number, groupId: string, limit: number): MessageRow[] {
-    return this.#limited('SELECT * FROM sqs_messages WHERE queue_id = ? AND group_id = ? ORDER BY seq', limit).all(
+    return this.#limited('SELECT * FROM sqs_messages_full WHERE queue_id = ? AND group_id = ? ORDER BY seq', limit).all(
       queueId,
       groupId,
     ) as MessageRow[];

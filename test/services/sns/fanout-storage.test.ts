@@ -1,0 +1,115 @@
+/**
+ * A standard topic's envelopes to its queues are stored once for all of them (SQS's shared bodies):
+ * whatever one queue does with its copy (delete, purge, dead-letter, expiry), every other queue's
+ * message stays whole, and nothing is kept once the last copy is gone.
+ */
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { PublishCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  DeleteMessageCommand,
+  type Message,
+  PurgeQueueCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { NimbusCloud } from 'nimbus-aws';
+import { startCloud } from '../../helpers/cloud.js';
+import { createQueue, createTopic, snsFor, sqsFor } from './sns-helpers.js';
+
+describe('SNS fan-out storage', () => {
+  let cloud: NimbusCloud;
+  let sns: SNSClient;
+  let sqs: SQSClient;
+  let topicArn: string;
+  before(async () => {
+    cloud = await startCloud();
+    sns = snsFor(cloud);
+    sqs = sqsFor(cloud);
+  });
+  after(() => cloud.stop());
+  beforeEach(async () => {
+    await cloud.reset();
+    topicArn = await createTopic(sns, 'fanout');
+  });
+
+  async function subscribedQueue(name: string, attributes: Record<string, string> = {}) {
+    const queue = await createQueue(sqs, name, attributes);
+    const { SubscriptionArn } = await sns.send(
+      new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queue.arn }),
+    );
+    return { ...queue, subscriptionArn: SubscriptionArn as string };
+  }
+
+  async function receiveOne(url: string, visibilityTimeout?: number): Promise<Message | undefined> {
+    const { Messages } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 1, VisibilityTimeout: visibilityTimeout }),
+    );
+    return Messages?.[0];
+  }
+
+  /** The rows SQS keeps for shared bodies, from the state export. */
+  async function sharedBodyRows(): Promise<number> {
+    const state = (await (await fetch(`${cloud.endpoint}/_nimbus/state`)).json()) as {
+      tables: Record<string, { rows: unknown[][] }>;
+    };
+    return state.tables.sqs_shared_bodies?.rows.length ?? 0;
+  }
+
+  function assertEnvelope(message: Message | undefined, messageId: string, subscriptionArn: string): void {
+    // The SDK has checked MD5OfBody against the body already.
+    const body = JSON.parse(message?.Body as string);
+    assert.equal(body.MessageId, messageId);
+    assert.equal(body.Message, 'kept whole ✓');
+    assert.equal(body.UnsubscribeURL, `${cloud.endpoint}/?Action=Unsubscribe&SubscriptionArn=${subscriptionArn}`);
+  }
+
+  test('keeps every queue’s envelope whole while the others delete, purge and dead-letter theirs', async () => {
+    const dlq = await createQueue(sqs, 'fanout-dlq');
+    const deleting = await subscribedQueue('deleting');
+    const purging = await subscribedQueue('purging');
+    const redriving = await subscribedQueue('redriving', {
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 1 }),
+    });
+    const keeping = await subscribedQueue('keeping');
+    const { MessageId } = await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'kept whole ✓' }));
+    assert.equal(await sharedBodyRows(), 1);
+
+    const received = await receiveOne(deleting.url);
+    assertEnvelope(received, MessageId as string, deleting.subscriptionArn);
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: deleting.url, ReceiptHandle: received?.ReceiptHandle }));
+    await sqs.send(new PurgeQueueCommand({ QueueUrl: purging.url }));
+    // Received once (maxReceiveCount 1), the next receive moves it to the dead-letter queue.
+    assertEnvelope(await receiveOne(redriving.url, 0), MessageId as string, redriving.subscriptionArn);
+    assert.equal(await receiveOne(redriving.url), undefined);
+    assertEnvelope(await receiveOne(dlq.url, 0), MessageId as string, redriving.subscriptionArn);
+
+    const kept = await receiveOne(keeping.url);
+    assertEnvelope(kept, MessageId as string, keeping.subscriptionArn);
+    assert.equal(await sharedBodyRows(), 1);
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: keeping.url, ReceiptHandle: kept?.ReceiptHandle }));
+    assert.equal(await sharedBodyRows(), 0);
+  });
+
+  test('lets go of the shared text when the last copy expires', async () => {
+    const short = await subscribedQueue('short', { MessageRetentionPeriod: '60' });
+    const long = await subscribedQueue('long', { MessageRetentionPeriod: '120' });
+    const { MessageId } = await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'kept whole ✓' }));
+    cloud.clock.advance(61);
+    assert.equal(await receiveOne(short.url), undefined);
+    assertEnvelope(await receiveOne(long.url, 0), MessageId as string, long.subscriptionArn);
+    assert.equal(await sharedBodyRows(), 1);
+    cloud.clock.advance(60);
+    assert.equal(await receiveOne(long.url), undefined);
+    // The sweep runs at the expiry on the Nimbus clock; give it its turn.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(await sharedBodyRows(), 0);
+  });
+
+  test('stores a single subscriber’s envelope with its own row, nothing shared', async () => {
+    const only = await subscribedQueue('only');
+    const { MessageId } = await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'kept whole ✓' }));
+    assertEnvelope(await receiveOne(only.url), MessageId as string, only.subscriptionArn);
+    assert.equal(await sharedBodyRows(), 0);
+  });
+});
