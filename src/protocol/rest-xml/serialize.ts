@@ -8,7 +8,7 @@
  */
 import type { Member, Shape, XmlNamespace } from '../model-types.js';
 import { writeText } from '../rest/text-values.js';
-import type { TimestampStyle } from '../values.js';
+import { formatTimestamp, type TimestampStyle, timestampFormatOf } from '../values.js';
 import { element, escapeXml, namespaceAttribute } from '../xml/writer.js';
 import { isFlattened } from './parse.js';
 
@@ -40,15 +40,149 @@ export function writeXmlMembers(
   value: Record<string, unknown>,
   timestamps: TimestampStyle = 'iso8601',
 ): string {
+  const plan = planOf(members, timestamps);
   let content = '';
-  for (const member of members) {
-    if (member.xmlAttribute) continue;
-    const item = value[member.name];
+  for (let i = 0; i < plan.length; i++) {
+    const step = plan[i] as Step;
+    const item = value[step.key];
     if (item === undefined || item === null) continue;
-    content += writeMember(member, item, timestamps);
+    switch (step.kind) {
+      case StepKind.String: {
+        const text = typeof item === 'string' ? item : String(item);
+        if (text === '') content += `<${step.name}${step.attributes}/>`;
+        else content += `${step.open}${stringText(text)}${step.close}`;
+        break;
+      }
+      case StepKind.Timestamp:
+        content += `${step.open}${timestampText(item, step.format as TimestampStyle)}${step.close}`;
+        break;
+      default:
+        content += writeMember(step.member, item, timestamps);
+    }
   }
   return content;
 }
+
+/** What a Step writes: a string scalar, a timestamp, or anything else (by writeMember). */
+const StepKind = { String: 0, Timestamp: 1, Other: 2 } as const;
+type StepKind = (typeof StepKind)[keyof typeof StepKind];
+
+/** How one member is written: scalars that need no dispatch get their element text made once. */
+interface Step {
+  key: string;
+  member: Member;
+  kind: StepKind;
+  name: string;
+  attributes: string;
+  open: string;
+  close: string;
+  format: TimestampStyle | undefined;
+}
+
+/**
+ * The members of a structure as steps, made once per member list and timestamp style: a list of
+ * a thousand structures (a ListObjectsV2 page) otherwise looks up each member's element name,
+ * namespace and type a thousand times.
+ */
+const plans = new WeakMap<readonly Member[], Map<TimestampStyle, Step[]>>();
+
+function planOf(members: readonly Member[], timestamps: TimestampStyle): Step[] {
+  let byStyle = plans.get(members);
+  if (!byStyle) {
+    byStyle = new Map();
+    plans.set(members, byStyle);
+  }
+  let plan = byStyle.get(timestamps);
+  if (!plan) {
+    plan = [];
+    for (const member of members) {
+      if (member.xmlAttribute) continue;
+      const name = member.locationName ?? member.name;
+      const attributes = namespaceAttribute(namespaceOf(member));
+      const type = member.shape.type;
+      const kind =
+        (type === 'string' || type === 'character') && !member.jsonvalue
+          ? StepKind.String
+          : type === 'timestamp'
+            ? StepKind.Timestamp
+            : StepKind.Other;
+      plan.push({
+        key: member.name,
+        member,
+        kind,
+        name,
+        attributes,
+        open: `<${name}${attributes}>`,
+        close: `</${name}>`,
+        format: kind === StepKind.Timestamp ? timestampFormatOf(member, timestamps) : undefined,
+      });
+    }
+    byStyle.set(timestamps, plan);
+  }
+  return plan;
+}
+
+/** The last timestamp written and its text: the entries of a listing often share their second. */
+let lastTime = Number.NaN;
+let lastFormat: TimestampStyle | undefined;
+let lastText = '';
+
+function timestampText(value: unknown, format: TimestampStyle): string {
+  if (!(value instanceof Date)) return formatTimestamp(value, format);
+  const time = value.getTime();
+  if (time !== lastTime || format !== lastFormat) {
+    lastText = isoFormats.has(format) ? isoText(time, format) : formatTimestamp(value, format);
+    lastTime = time;
+    lastFormat = format;
+  }
+  return lastText;
+}
+
+const isoFormats: ReadonlySet<TimestampStyle> = new Set(['iso8601', 'iso8601Milliseconds']);
+const dayMs = 86_400_000;
+/** 10000-01-01: from there on toISOString writes a six-digit year. */
+const lastIsoMs = 253_402_300_800_000;
+let isoDay = Number.NaN;
+let isoDayText = '';
+
+function twoDigits(n: number): string {
+  return n < 10 ? `0${n}` : `${n}`;
+}
+
+/**
+ * What formatTimestamp writes for the ISO formats, four times as fast as Date#toISOString: the
+ * date part once per day, the time by arithmetic (a page of 1,000 keys writes 1,000 of them).
+ */
+function isoText(time: number, format: TimestampStyle): string {
+  if (!(time >= 0 && time < lastIsoMs)) return formatTimestamp(new Date(time), format);
+  const day = Math.floor(time / dayMs);
+  if (day !== isoDay) {
+    isoDay = day;
+    isoDayText = new Date(day * dayMs).toISOString().slice(0, 11);
+  }
+  let rest = time - day * dayMs;
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  const millis = rest - seconds * 1000;
+  const clock = `${isoDayText}${twoDigits(hours)}:${twoDigits(minutes)}:${twoDigits(seconds)}`;
+  // ISO 8601 without milliseconds drops them when they are zero, as formatTimestamp does.
+  if (millis === 0 && format === 'iso8601') return `${clock}Z`;
+  return `${clock}.${millis < 10 ? `00${millis}` : millis < 100 ? `0${millis}` : millis}Z`;
+}
+
+/**
+ * Element text of a string: most need no escape, and most that do hold only `"` (an ETag),
+ * which a replaceAll handles faster than escapeXml's pattern and callback.
+ */
+function stringText(text: string): string {
+  if (!needsEscape.test(text)) return text;
+  return quoteOnly.test(text) ? text.replaceAll('"', '&quot;') : escapeXml(text);
+}
+
+const quoteOnly = /^[^&<>'\r\n\u0085\u2028]*$/;
 
 function writeMember(member: Member, value: unknown, timestamps: TimestampStyle): string {
   const name = member.locationName ?? member.name;
