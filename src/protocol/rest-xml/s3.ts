@@ -41,6 +41,18 @@ export function bucketOfHost(host: string | undefined): string | undefined {
   return bucket.endsWith('.s3') ? bucket.slice(0, -3) : bucket;
 }
 
+/** bucketOfHost's answers for the hosts seen last (a client sends the same Host on every request). */
+const hostBuckets = new Map<string, string | undefined>();
+
+function cachedBucketOfHost(host: string | undefined): string | undefined {
+  if (host === undefined) return undefined;
+  if (hostBuckets.has(host)) return hostBuckets.get(host);
+  const bucket = bucketOfHost(host);
+  if (hostBuckets.size >= 1024) hostBuckets.clear();
+  hostBuckets.set(host, bucket);
+  return bucket;
+}
+
 /**
  * The decoder of an aws-chunked body, or undefined for a plain one. The framing is the one
  * `x-amz-content-sha256` names; the decoded length must match `x-amz-decoded-content-length`.
@@ -84,7 +96,7 @@ export class S3RestXmlProtocol extends RestXmlProtocol {
   #address(request: HttpRequest): void {
     if (rewritten.has(request)) return;
     rewritten.add(request);
-    const bucket = bucketOfHost(request.headers.host);
+    const bucket = cachedBucketOfHost(request.headers.host);
     if (bucket) request.path = `/${encodeURIComponent(bucket)}${request.path === '/' ? '' : request.path}`;
   }
 
@@ -247,5 +259,46 @@ function locationResponse(output: unknown, ctx: ResponseContext): HttpResponse {
 
 /** S3's `x-amz-id-2` / HostId: an opaque base64 token; here one derived from the request id. */
 function hostId(requestId: string): string {
-  return Buffer.from(requestId.replaceAll('-', ''), 'hex').toString('base64');
+  if (requestId === lastRequestId) return lastHostId;
+  lastRequestId = requestId;
+  lastHostId = hexBase64(requestId) ?? Buffer.from(requestId.replaceAll('-', ''), 'hex').toString('base64');
+  return lastHostId;
 }
+
+const base64Digits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const hexValues = new Int8Array(128).fill(-1);
+for (const [value, digit] of [...'0123456789abcdef'].entries()) {
+  hexValues[digit.charCodeAt(0)] = value;
+  hexValues[digit.toUpperCase().charCodeAt(0)] = value;
+}
+
+/**
+ * The base64 of a request id's 16 bytes (its 32 hex digits, dashes skipped), three hex digits
+ * to two base64 digits: what Buffer.from(hex, 'hex').toString('base64') gives, at half its cost
+ * and without the replaceAll. Undefined for anything but 32 hex digits.
+ */
+function hexBase64(requestId: string): string | undefined {
+  let out = '';
+  let bits = 0;
+  let pending = 0;
+  let digits = 0;
+  for (let i = 0; i < requestId.length; i++) {
+    const code = requestId.charCodeAt(i);
+    if (code === 45) continue;
+    const value = code < 128 ? (hexValues[code] as number) : -1;
+    if (value < 0) return undefined;
+    bits = (bits << 4) | value;
+    digits++;
+    if (++pending === 3) {
+      out += (base64Digits[bits >> 6] as string) + (base64Digits[bits & 63] as string);
+      bits = 0;
+      pending = 0;
+    }
+  }
+  if (digits !== 32) return undefined;
+  return `${out}${base64Digits[bits >> 2]}${base64Digits[(bits & 3) << 4]}==`;
+}
+
+/** An error answer names its HostId twice (header and body): made once. */
+let lastRequestId = '';
+let lastHostId = '';

@@ -32,8 +32,13 @@ function trailersOf(body: unknown): ReadonlyMap<string, string> | undefined {
 export function checksumAlgorithmOf(input: ChecksumInput): ChecksumAlgorithm | undefined {
   const asked = parseChecksumAlgorithm(input.ChecksumAlgorithm);
   if (asked) return asked;
-  return checksumAlgorithms.find((algorithm) => input[`Checksum${algorithm}`] !== undefined);
+  return checksumAlgorithms.find((algorithm) => input[checksumMember[algorithm]] !== undefined);
 }
+
+/** `ChecksumCRC32`, ...: each algorithm's input member, named once rather than on every request. */
+const checksumMember = Object.fromEntries(checksumAlgorithms.map((name) => [name, `Checksum${name}` as const])) as {
+  [A in ChecksumAlgorithm]: `Checksum${A}`;
+};
 
 /**
  * The checksum a single PUT keeps: the algorithm whose value came in a header, else the one an
@@ -42,7 +47,7 @@ export function checksumAlgorithmOf(input: ChecksumInput): ChecksumAlgorithm | u
  * (test_s3_checksum_no_automatic_sdk_calculation head-obj-only-checksum-algo, -diff-checksum-algo).
  */
 export function objectChecksumAlgorithm(input: ChecksumInput): ChecksumAlgorithm {
-  const sent = checksumAlgorithms.find((algorithm) => input[`Checksum${algorithm}`] !== undefined);
+  const sent = checksumAlgorithms.find((algorithm) => input[checksumMember[algorithm]] !== undefined);
   if (sent) return sent;
   const trailed = trailersOf(input.Body) !== undefined ? parseChecksumAlgorithm(input.ChecksumAlgorithm) : undefined;
   return trailed ?? 'CRC64NVME';
@@ -64,7 +69,7 @@ export function checkUploadIntegrity(
     state.dropBlobIds([written.blobId]);
     throw error;
   };
-  const sent = checksumAlgorithms.filter((name) => input[`Checksum${name}`] !== undefined);
+  const sent = checksumAlgorithms.filter((name) => input[checksumMember[name]] !== undefined);
   if (sent.length > 1) {
     refuse(invalidRequest('Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.'));
   }

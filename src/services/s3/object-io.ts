@@ -4,6 +4,7 @@
  * fsynced and renamed before the answer; a download streams the blob, or the parts of a
  * multipart object one after another, within an optional byte range.
  */
+import * as crypto from 'node:crypto';
 import { createHash, type Hash } from 'node:crypto';
 import { PassThrough, type Readable, Transform, type TransformCallback } from 'node:stream';
 import { errorType } from '../../errors/aws-error.js';
@@ -103,9 +104,19 @@ async function writeHeldBody(
   return {
     blobId,
     size: bytes.length,
-    md5Hex: createHash('md5').update(bytes).digest('hex'),
+    md5Hex: md5Hex(bytes),
     checksum: checksum?.digest(),
   };
+}
+
+/**
+ * The MD5 of bytes held whole: node:crypto's one-shot `hash` (Node >= 20.12) costs a third of a
+ * Hash object's create, update and digest for a 1 KB body.
+ */
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'hex') => string }).hash;
+
+function md5Hex(bytes: Buffer): string {
+  return oneShotHash ? oneShotHash('md5', bytes, 'hex') : createHash('md5').update(bytes).digest('hex');
 }
 
 /** The bytes of an object, or the byte range [start, end] of them, across its blobs in order. */

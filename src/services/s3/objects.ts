@@ -169,14 +169,26 @@ export function findObject(
   return row;
 }
 
+/**
+ * The blobs of a row, parsed once per row object (rows never change: see parsedColumns). Callers
+ * must not change what they get.
+ */
 export function blobsOf(row: ObjectRow): Array<[string, number]> {
-  return row.blobs ? (JSON.parse(row.blobs) as Array<[string, number]>) : [];
+  if (!row.blobs) return [];
+  let blobs = parsedBlobs.get(row);
+  if (!blobs) {
+    blobs = JSON.parse(row.blobs) as Array<[string, number]>;
+    parsedBlobs.set(row, blobs);
+  }
+  return blobs;
 }
+
+const parsedBlobs = new WeakMap<ObjectRow, Array<[string, number]>>();
 
 /** Stores a new version of a key and drops the bytes of the version it replaced. */
 export function storeVersion(state: S3State, bucket: BucketRow, object: Omit<NewObject, 'version_id'>): string {
   const { versionId, replaces } = versionFor(bucket, state.now());
-  const removed = state.store.putVersion({ ...object, version_id: versionId }, replaces);
+  const removed = state.store.putVersion({ ...object, version_id: versionId }, replaces, bucket.versioning === null);
   state.dropBlobs(removed);
   return versionId;
 }
