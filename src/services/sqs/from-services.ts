@@ -94,19 +94,21 @@ export function fromServicesOperations(state: SqsState, sweeper: Sweeper): SqsFr
     return out;
   }
 
+  const sendFromService: SqsFromServices['sendFromService'] = (queueArn, messages, senderId) => {
+    const queue = state.queueByArn(queueArn);
+    if (!queue) throw queueDoesNotExist();
+    const ctx = contextFor(queue.account, queue.region, senderId);
+    const checked = messages.map((message) =>
+      checkMessage(queue, message, checkMessageKeys(queue, message, false), false),
+    );
+    const results = state.store.atomic(() => checked.map((message) => storeMessage(state, ctx, queue, message)));
+    state.waiters.signal(queue.id);
+    sweeper.expect(state.now() + queue.retentionSeconds * 1000);
+    return results;
+  };
+
   return {
-    sendFromService(queueArn, messages, senderId) {
-      const queue = state.queueByArn(queueArn);
-      if (!queue) throw queueDoesNotExist();
-      const ctx = contextFor(queue.account, queue.region, senderId);
-      const checked = messages.map((message) =>
-        checkMessage(queue, message, checkMessageKeys(queue, message, false), false),
-      );
-      const results = state.store.atomic(() => checked.map((message) => storeMessage(state, ctx, queue, message)));
-      state.waiters.signal(queue.id);
-      sweeper.expect(state.now() + queue.retentionSeconds * 1000);
-      return results;
-    },
+    sendFromService,
 
     sendSharedFromService(shared, entries, senderId) {
       const results: Array<AwsError | undefined> = [];
@@ -124,7 +126,7 @@ export function fromServicesOperations(state: SqsState, sweeper: Sweeper): SqsFr
             // What the shortcut does not cover (a FIFO queue's group and deduplication, a character
             // SQS refuses) takes the whole send's path, with its errors.
             try {
-              this.sendFromService(entry.queueArn, [{ MessageBody: shared.head + entry.part + shared.tail }], senderId);
+              sendFromService(entry.queueArn, [{ MessageBody: shared.head + entry.part + shared.tail }], senderId);
               results.push(undefined);
             } catch (error) {
               if (!(error instanceof AwsError)) throw error;

@@ -33,10 +33,19 @@ describe('SNS fan-out storage', () => {
     topicArn = await createTopic(sns, 'fanout');
   });
 
-  async function subscribedQueue(name: string, attributes: Record<string, string> = {}) {
+  async function subscribedQueue(
+    name: string,
+    attributes: Record<string, string> = {},
+    subscriptionAttributes: Record<string, string> = {},
+  ) {
     const queue = await createQueue(sqs, name, attributes);
     const { SubscriptionArn } = await sns.send(
-      new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queue.arn }),
+      new SubscribeCommand({
+        TopicArn: topicArn,
+        Protocol: 'sqs',
+        Endpoint: queue.arn,
+        Attributes: subscriptionAttributes,
+      }),
     );
     return { ...queue, subscriptionArn: SubscriptionArn as string };
   }
@@ -56,11 +65,16 @@ describe('SNS fan-out storage', () => {
     return state.tables.sqs_shared_bodies?.rows.length ?? 0;
   }
 
-  function assertEnvelope(message: Message | undefined, messageId: string, subscriptionArn: string): void {
+  function assertEnvelope(
+    message: Message | undefined,
+    messageId: string,
+    subscriptionArn: string,
+    text = 'kept whole ✓',
+  ): void {
     // The SDK has checked MD5OfBody against the body already.
     const body = JSON.parse(message?.Body as string);
     assert.equal(body.MessageId, messageId);
-    assert.equal(body.Message, 'kept whole ✓');
+    assert.equal(body.Message, text);
     assert.equal(body.UnsubscribeURL, `${cloud.endpoint}/?Action=Unsubscribe&SubscriptionArn=${subscriptionArn}`);
   }
 
@@ -111,5 +125,23 @@ describe('SNS fan-out storage', () => {
     const { MessageId } = await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'kept whole ✓' }));
     assertEnvelope(await receiveOne(only.url), MessageId as string, only.subscriptionArn);
     assert.equal(await sharedBodyRows(), 0);
+  });
+
+  test('sends a queue’s envelope to its subscription’s dead-letter queue when the queue refuses its size, the others as usual', async () => {
+    const dlq = await createQueue(sqs, 'too-small-dlq');
+    const first = await subscribedQueue('roomy-1');
+    // 1,024 bytes is the smallest MaximumMessageSize; the envelope of a 1,000-character message is larger.
+    const small = await subscribedQueue(
+      'too-small',
+      { MaximumMessageSize: '1024' },
+      { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn }) },
+    );
+    const second = await subscribedQueue('roomy-2');
+    const text = 'y'.repeat(1000);
+    const { MessageId } = await sns.send(new PublishCommand({ TopicArn: topicArn, Message: text }));
+    assert.equal(await receiveOne(small.url), undefined);
+    assertEnvelope(await receiveOne(dlq.url), MessageId as string, small.subscriptionArn, text);
+    assertEnvelope(await receiveOne(first.url), MessageId as string, first.subscriptionArn, text);
+    assertEnvelope(await receiveOne(second.url), MessageId as string, second.subscriptionArn, text);
   });
 });
