@@ -140,7 +140,13 @@ export class S3RestXmlProtocol extends RestXmlProtocol {
     value: Record<string, unknown>,
   ): string | undefined {
     const root = documentRoots[shape.name];
-    return super.writeBody(model, root ? { ...shape, locationName: root } : shape, members, value);
+    if (!root) return super.writeBody(model, shape, members, value);
+    let rooted = rootedShapes.get(shape);
+    if (!rooted) {
+      rooted = { ...shape, locationName: root };
+      rootedShapes.set(shape, rooted);
+    }
+    return super.writeBody(model, rooted, members, value);
   }
 
   override serializeOutput(
@@ -200,6 +206,9 @@ export class S3RestXmlProtocol extends RestXmlProtocol {
 }
 
 const preflights = new Set(['OptionsObject', 'OptionsBucket']);
+
+/** Output shapes with S3's document root as their element name, made once per shape. */
+const rootedShapes = new WeakMap<Shape, Shape>();
 
 /**
  * The root element of each output document, by output shape, as S3 sends it (the Smithy

@@ -188,7 +188,7 @@ const parsedBlobs = new WeakMap<ObjectRow, Array<[string, number]>>();
 /** Stores a new version of a key and drops the bytes of the version it replaced. */
 export function storeVersion(state: S3State, bucket: BucketRow, object: Omit<NewObject, 'version_id'>): string {
   const { versionId, replaces } = versionFor(bucket, state.now());
-  const removed = state.store.putVersion({ ...object, version_id: versionId }, replaces, bucket.versioning === null);
+  const removed = state.store.putVersion(object, versionId, replaces, bucket.versioning === null);
   state.dropBlobs(removed);
   return versionId;
 }
@@ -241,15 +241,15 @@ function readOutput(
   range: ByteRange | undefined,
 ) {
   const { headers, metadata } = parsedColumns(row);
-  const out: T.GetObjectOutput = {
-    ...objectHeadersOutput(headers, input),
-    ETag: row.etag ?? undefined,
-    LastModified: httpDate(row.last_modified),
-    ContentLength: row.size,
-    AcceptRanges: 'bytes',
-    Metadata: metadata,
-    ServerSideEncryption: 'AES256',
-  };
+  // Added to the fresh object objectHeadersOutput makes, not spread into a literal beside them:
+  // on this V8 a spread followed by more members cost 6-8 µs, most of a GET's own work.
+  const out: T.GetObjectOutput = objectHeadersOutput(headers, input);
+  out.ETag = row.etag ?? undefined;
+  out.LastModified = httpDate(row.last_modified);
+  out.ContentLength = row.size;
+  out.AcceptRanges = 'bytes';
+  out.Metadata = metadata;
+  out.ServerSideEncryption = 'AES256';
   const version = versionOutput(bucket, row.version_id);
   if (version) out.VersionId = version;
   if (row.storage_class !== 'STANDARD') out.StorageClass = row.storage_class as T.StorageClass;

@@ -388,13 +388,18 @@ export class S3Store {
   }
 
   /**
-   * Makes `object` the key's latest version; with `replace` (versioning never enabled, or the
+   * Makes `object` the key's latest version, `versionId`; with `replace` (versioning never enabled, or the
    * null version under suspension) the version it replaces is removed and returned so its
    * bytes can go. `onlyVersion`: the bucket never had versioning, so a key has at most one row
    * (its null version) and nothing is left to demote once it is replaced: a 1 KB PUT is then
    * two statements, not three.
    */
-  putVersion(object: NewObject, replaceVersionId: string | undefined, onlyVersion = false): RemovedVersion[] {
+  putVersion(
+    object: Omit<NewObject, 'version_id'>,
+    versionId: string,
+    replaceVersionId: string | undefined,
+    onlyVersion = false,
+  ): RemovedVersion[] {
     this.#changed(object.bucket, object.key);
     const removed: RemovedVersion[] = [];
     if (replaceVersionId !== undefined) {
@@ -418,7 +423,7 @@ export class S3Store {
       .run(
         object.bucket,
         object.key,
-        object.version_id,
+        versionId,
         object.delete_marker,
         object.size,
         object.etag,
