@@ -169,6 +169,23 @@ export function findObject(
   return row;
 }
 
+/** `[[blobId, size]]` as JSON.stringify writes it; blob ids are hex, so nothing needs escaping. */
+function blobList(blobId: string, size: number): string {
+  return /^[0-9a-f]+$/.test(blobId) ? `[["${blobId}",${size}]]` : JSON.stringify([[blobId, size]]);
+}
+
+/**
+ * A stored checksum as JSON.stringify writes it, keys in the same order; the algorithm and the
+ * type are names and the value base64, none with a quote or a backslash (else JSON.stringify).
+ */
+function checksumJson(checksum: { algorithm: string; value: string; type: string }): string {
+  const { algorithm, value, type } = checksum;
+  if (!plainJson.test(algorithm) || !plainJson.test(value) || !plainJson.test(type)) return JSON.stringify(checksum);
+  return `{"algorithm":"${algorithm}","value":"${value}","type":"${type}"}`;
+}
+
+const plainJson = /^[A-Za-z0-9+/=_-]*$/;
+
 /**
  * The blobs of a row, parsed once per row object (rows never change: see parsedColumns). Callers
  * must not change what they get.
@@ -323,6 +340,18 @@ export function liveObject(state: S3State, bucket: string, key: string): ObjectR
 }
 
 /** A flexible checksum as output members: `ChecksumCRC32: '...'`, `ChecksumType`. */
+const checksumMemberNames = new Map<string, string>();
+
+/** `ChecksumCRC64NVME` for `CRC64NVME`, made once per algorithm. */
+function checksumMemberOf(algorithm: string): string {
+  let name = checksumMemberNames.get(algorithm);
+  if (name === undefined) {
+    name = `Checksum${algorithm}`;
+    checksumMemberNames.set(algorithm, name);
+  }
+  return name;
+}
+
 export function checksumMembers(checksum: { algorithm: string; value: string; type?: string }): Record<string, string> {
   return { [`Checksum${checksum.algorithm}`]: checksum.value, ChecksumType: checksum.type ?? 'FULL_OBJECT' };
 }
@@ -360,13 +389,13 @@ export function objectOperations(state: S3State) {
           delete_marker: 0,
           size: written.size,
           etag,
-          blobs: JSON.stringify([[written.blobId, written.size]]),
+          blobs: blobList(written.blobId, written.size),
           last_modified: state.now(),
           owner: ctx.account,
           metadata: metadataOf(input.Metadata),
           headers: JSON.stringify(headers),
           storage_class: storageClass,
-          checksum: checksum ? JSON.stringify(checksum) : null,
+          checksum: checksum ? checksumJson(checksum) : null,
           tags: tags && tags.length > 0 ? JSON.stringify(tags) : null,
           parts: null,
         });
@@ -389,7 +418,11 @@ export function objectOperations(state: S3State) {
       // Only an enabled bucket names the version a put made; a suspended one writes `null` silently
       // (test_put_object_on_suspended_bucket put-object-suspended).
       if (result.versioning === 'Enabled') out.VersionId = result.id;
-      if (checksum) Object.assign(out, checksumMembers(checksum));
+      if (checksum) {
+        // Set directly: a computed member in a literal, then Object.assign, cost 3 µs a PUT.
+        (out as Record<string, unknown>)[checksumMemberOf(checksum.algorithm)] = checksum.value;
+        out.ChecksumType = (checksum.type ?? 'FULL_OBJECT') as T.ChecksumType;
+      }
       return out;
     },
 
