@@ -14,8 +14,8 @@ import { messageOperations } from './messages.js';
 import { MoveTasks } from './move-tasks.js';
 import { permissionOperations } from './permissions.js';
 import { queueOperations } from './queues.js';
+import { sqsMigrations } from './schema.js';
 import { SqsState } from './state.js';
-import { sqsMigrations } from './store.js';
 import { Sweeper } from './sweeper.js';
 
 export const operations = sqsOperations;

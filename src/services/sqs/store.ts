@@ -1,6 +1,6 @@
 /**
- * The only SQL of SQS. Queues are rows scoped by account and region; messages are rows of one
- * table whose indexes answer every hot question without a scan:
+ * The only SQL of SQS (its tables are made in schema.ts). Queues are rows scoped by account and
+ * region; messages are rows of one table whose indexes answer every hot question without a scan:
  *
  * - `sqs_messages_visible (queue_id, visible_at, receive_count)`: "what can be received now"
  *   is a range from the start, and "how many are not visible" a range from `now` on, which
@@ -19,133 +19,7 @@
  * Each queue keeps a running count of its messages, so ApproximateNumberOfMessages is that
  * count less the not-visible range. Times are epoch milliseconds of the Nimbus clock.
  */
-import type { Database, Migration, Statement } from '../../state/database.js';
-
-export const sqsMigrations: Migration[] = [
-  {
-    version: 1,
-    sql: `
-    CREATE TABLE sqs_queues (
-      id INTEGER PRIMARY KEY,
-      account TEXT NOT NULL,
-      region TEXT NOT NULL,
-      name TEXT NOT NULL,
-      fifo INTEGER NOT NULL,
-      attributes TEXT NOT NULL,
-      tags TEXT NOT NULL,
-      created_at INTEGER NOT NULL,
-      modified_at INTEGER NOT NULL,
-      purged_at INTEGER,
-      message_count INTEGER NOT NULL DEFAULT 0,
-      next_sequence INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE UNIQUE INDEX sqs_queues_by_name ON sqs_queues (account, region, name);
-
-    CREATE TABLE sqs_deleted_queues (
-      account TEXT NOT NULL,
-      region TEXT NOT NULL,
-      name TEXT NOT NULL,
-      deleted_at INTEGER NOT NULL,
-      PRIMARY KEY (account, region, name)
-    ) WITHOUT ROWID;
-
-    CREATE TABLE sqs_messages (
-      seq INTEGER PRIMARY KEY,
-      queue_id INTEGER NOT NULL,
-      message_id TEXT NOT NULL,
-      body TEXT NOT NULL,
-      md5_body TEXT NOT NULL,
-      attributes TEXT,
-      md5_attributes TEXT,
-      system_attributes TEXT,
-      md5_system_attributes TEXT,
-      sender_id TEXT NOT NULL,
-      sent_at INTEGER NOT NULL,
-      visible_at INTEGER NOT NULL,
-      expires_at INTEGER NOT NULL,
-      receive_count INTEGER NOT NULL DEFAULT 0,
-      first_received_at INTEGER,
-      received_at INTEGER,
-      receipt TEXT,
-      group_id TEXT,
-      dedup_id TEXT,
-      sequence_number TEXT,
-      source_arn TEXT
-    );
-    CREATE INDEX sqs_messages_visible ON sqs_messages (queue_id, visible_at, receive_count);
-    CREATE INDEX sqs_messages_by_group ON sqs_messages (queue_id, group_id, seq) WHERE group_id IS NOT NULL;
-    CREATE INDEX sqs_messages_expiring ON sqs_messages (expires_at);
-
-    CREATE TABLE sqs_groups (
-      queue_id INTEGER NOT NULL,
-      group_id TEXT NOT NULL,
-      head_seq INTEGER NOT NULL,
-      PRIMARY KEY (queue_id, group_id)
-    ) WITHOUT ROWID;
-    CREATE INDEX sqs_groups_by_head ON sqs_groups (queue_id, head_seq);
-
-    CREATE TABLE sqs_dedup (
-      queue_id INTEGER NOT NULL,
-      scope_key TEXT NOT NULL,
-      message_id TEXT NOT NULL,
-      sequence_number TEXT,
-      expires_at INTEGER NOT NULL,
-      PRIMARY KEY (queue_id, scope_key)
-    ) WITHOUT ROWID;
-    CREATE INDEX sqs_dedup_expiring ON sqs_dedup (expires_at);
-
-    CREATE TABLE sqs_receive_attempts (
-      queue_id INTEGER NOT NULL,
-      attempt_id TEXT NOT NULL,
-      received TEXT NOT NULL,
-      expires_at INTEGER NOT NULL,
-      PRIMARY KEY (queue_id, attempt_id)
-    ) WITHOUT ROWID;
-
-    CREATE TABLE sqs_move_tasks (
-      task_handle TEXT PRIMARY KEY,
-      account TEXT NOT NULL,
-      region TEXT NOT NULL,
-      source_arn TEXT NOT NULL,
-      destination_arn TEXT,
-      max_per_second INTEGER,
-      status TEXT NOT NULL,
-      moved INTEGER NOT NULL DEFAULT 0,
-      to_move INTEGER NOT NULL,
-      failure_reason TEXT,
-      started_at INTEGER NOT NULL
-    );
-    CREATE INDEX sqs_move_tasks_by_source ON sqs_move_tasks (account, region, source_arn, started_at);
-    `,
-  },
-  {
-    // Shared bodies: an SNS fan-out's envelopes differ only in the subscription ARN inside
-    // UnsubscribeURL, so one row keeps what they share and each message's `body` only its own part.
-    // A delete of any kind lets go of the shared row (the trigger); reads go through the view.
-    version: 2,
-    sql: `
-    CREATE TABLE sqs_shared_bodies (
-      id INTEGER PRIMARY KEY,
-      head TEXT NOT NULL,
-      tail TEXT NOT NULL,
-      refs INTEGER NOT NULL
-    );
-    ALTER TABLE sqs_messages ADD COLUMN body_id INTEGER;
-    CREATE TRIGGER sqs_messages_release_body AFTER DELETE ON sqs_messages WHEN old.body_id IS NOT NULL
-    BEGIN
-      UPDATE sqs_shared_bodies SET refs = refs - 1 WHERE id = old.body_id;
-      DELETE FROM sqs_shared_bodies WHERE id = old.body_id AND refs <= 0;
-    END;
-    CREATE VIEW sqs_messages_full AS
-      SELECT m.seq, m.queue_id, m.message_id,
-        CASE WHEN m.body_id IS NULL THEN m.body ELSE b.head || m.body || b.tail END AS body,
-        m.md5_body, m.attributes, m.md5_attributes, m.system_attributes, m.md5_system_attributes, m.sender_id,
-        m.sent_at, m.visible_at, m.expires_at, m.receive_count, m.first_received_at, m.received_at, m.receipt,
-        m.group_id, m.dedup_id, m.sequence_number, m.source_arn
-      FROM sqs_messages m LEFT JOIN sqs_shared_bodies b ON b.id = m.body_id;
-    `,
-  },
-];
+import type { Database, Statement } from '../../state/database.js';
 
 export interface QueueRow {
   id: number;
@@ -207,6 +81,46 @@ export interface MoveTaskRow {
   to_move: number;
   failure_reason: string | null;
   started_at: number;
+}
+
+/**
+ * The columns of a message, in the order `messageRow` reads them. Messages are read as arrays
+ * (better-sqlite3's raw mode) and made into objects here: it builds an object of 21 named columns
+ * one property at a time, which cost 5 us of a 10 us one-message read.
+ */
+const messageColumns =
+  'seq, queue_id, message_id, body, md5_body, attributes, md5_attributes, system_attributes, md5_system_attributes, ' +
+  'sender_id, sent_at, visible_at, expires_at, receive_count, first_received_at, received_at, receipt, group_id, ' +
+  'dedup_id, sequence_number, source_arn';
+
+function messageRow(r: unknown[]): MessageRow {
+  return {
+    seq: r[0] as number,
+    queue_id: r[1] as number,
+    message_id: r[2] as string,
+    body: r[3] as string,
+    md5_body: r[4] as string,
+    attributes: r[5] as string | null,
+    md5_attributes: r[6] as string | null,
+    system_attributes: r[7] as string | null,
+    md5_system_attributes: r[8] as string | null,
+    sender_id: r[9] as string,
+    sent_at: r[10] as number,
+    visible_at: r[11] as number,
+    expires_at: r[12] as number,
+    receive_count: r[13] as number,
+    first_received_at: r[14] as number | null,
+    received_at: r[15] as number | null,
+    receipt: r[16] as string | null,
+    group_id: r[17] as string | null,
+    dedup_id: r[18] as string | null,
+    sequence_number: r[19] as string | null,
+    source_arn: r[20] as string | null,
+  };
+}
+
+function messageRows(rows: unknown[]): MessageRow[] {
+  return (rows as unknown[][]).map(messageRow);
 }
 
 /** How many queue rows the cache keeps before it starts again. */
@@ -526,16 +440,19 @@ export class SqsStore {
     let statement = this.#visibleNow[limit];
     if (!statement) {
       statement = this.#limited(
-        'SELECT * FROM sqs_messages_full WHERE queue_id = ? AND visible_at <= ? ORDER BY visible_at',
+        `SELECT ${messageColumns} FROM sqs_messages_full WHERE queue_id = ? AND visible_at <= ? ORDER BY visible_at`,
         limit,
-      );
+      ).raw(true);
       this.#visibleNow[limit] = statement;
     }
-    return statement.all(queueId, now) as MessageRow[];
+    return messageRows(statement.all(queueId, now));
   }
 
   message(seq: number): MessageRow | undefined {
-    return this.#db.prepare('SELECT * FROM sqs_messages_full WHERE seq = ?').get(seq) as MessageRow | undefined;
+    const row = this.#db.prepare(`SELECT ${messageColumns} FROM sqs_messages_full WHERE seq = ?`).raw(true).get(seq) as
+      | unknown[]
+      | undefined;
+    return row ? messageRow(row) : undefined;
   }
 
   markReceived(seq: number, visibleAt: number, now: number, receipt: string): void {
@@ -601,9 +518,12 @@ export class SqsStore {
 
   /** The oldest messages of a queue in send order (move tasks take from the front). */
   oldestMessages(queueId: number, limit: number): MessageRow[] {
-    return this.#db
-      .prepare('SELECT * FROM sqs_messages_full WHERE queue_id = ? ORDER BY seq LIMIT ?')
-      .all(queueId, limit) as MessageRow[];
+    return messageRows(
+      this.#db
+        .prepare(`SELECT ${messageColumns} FROM sqs_messages_full WHERE queue_id = ? ORDER BY seq LIMIT ?`)
+        .raw(true)
+        .all(queueId, limit),
+    );
   }
 
   /** Moves a message to another queue as a new row, keeping what AWS keeps. */
@@ -647,10 +567,11 @@ export class SqsStore {
 
   /** A group's messages in send order, up to `limit`. */
   groupMessages(queueId: number, groupId: string, limit: number): MessageRow[] {
-    return this.#limited('SELECT * FROM sqs_messages_full WHERE queue_id = ? AND group_id = ? ORDER BY seq', limit).all(
-      queueId,
-      groupId,
-    ) as MessageRow[];
+    const statement = this.#limited(
+      `SELECT ${messageColumns} FROM sqs_messages_full WHERE queue_id = ? AND group_id = ? ORDER BY seq`,
+      limit,
+    );
+    return messageRows(statement.raw(true).all(queueId, groupId));
   }
 
   /** Records that a group has a message (its head is kept when it has older ones). */
