@@ -54,13 +54,14 @@ function walk(
   delimiter: string | undefined,
   after: string,
   max: number,
+  withOwner: boolean,
 ): Walked {
   const out: Walked = { objects: [], prefixes: [], truncated: false, last: undefined };
   if (max <= 0) return out;
   let cursor = resumeAfter(after, prefix, delimiter);
   const batch = Math.min(max + 1, 1000);
   for (;;) {
-    const rows = state.store.listCurrent(bucket, prefix, cursor, batch);
+    const rows = state.store.listCurrent(bucket, prefix, cursor, batch, withOwner);
     if (rows.length === 0) return out;
     for (const row of rows) {
       const key = row[0];
@@ -163,7 +164,7 @@ function objectEntry(row: CurrentListed, encode: (text: string) => string, owner
   }
   entry.Size = size;
   entry.StorageClass = storageClass as T.ObjectStorageClass;
-  if (owner) entry.Owner = ownerOf(ownerAccount);
+  if (owner) entry.Owner = ownerOf(ownerAccount as string);
   return entry;
 }
 
@@ -242,7 +243,7 @@ export function listingOperations(state: S3State) {
       // A continuation token wins over StartAfter, which is then neither used nor echoed.
       const after =
         input.ContinuationToken !== undefined ? decodeToken(input.ContinuationToken) : (input.StartAfter ?? '');
-      const walked = walk(state, input.Bucket, prefix, delimiter, after, max);
+      const walked = walk(state, input.Bucket, prefix, delimiter, after, max, input.FetchOwner === true);
       const out: T.ListObjectsV2Output = {
         Name: input.Bucket,
         Prefix: encode(prefix),
@@ -267,7 +268,7 @@ export function listingOperations(state: S3State) {
       const max = maxKeys(input.MaxKeys);
       const prefix = input.Prefix ?? '';
       const delimiter = input.Delimiter || undefined;
-      const walked = walk(state, input.Bucket, prefix, delimiter, input.Marker ?? '', max);
+      const walked = walk(state, input.Bucket, prefix, delimiter, input.Marker ?? '', max, true);
       const out: T.ListObjectsOutput = {
         Name: input.Bucket,
         Prefix: encode(prefix),

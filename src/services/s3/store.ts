@@ -202,7 +202,8 @@ export type CurrentListed = [
   lastModified: number,
   storageClass: string,
   checksum: string | null,
-  owner: string,
+  /** Only when asked for (FetchOwner, ListObjects v1). */
+  owner?: string,
 ];
 
 /**
@@ -228,7 +229,7 @@ export class S3Store {
    * asks once.
    */
   readonly #current = new Map<string, ObjectRow>();
-  /** listCurrent's statements, by their LIMIT. */
+  /** listCurrent's statements, by their LIMIT and whether they read the owner. */
   readonly #listCurrent: Statement[] = [];
 
   constructor(db: Database) {
@@ -472,19 +473,21 @@ export class S3Store {
    * limit is rounded up to a power of two and written into the SQL, since a bound `LIMIT ?`
    * re-prepares the statement on each new value (sqs/store.ts).
    */
-  listCurrent(bucket: string, prefix: string, after: string, limit: number): CurrentListed[] {
+  listCurrent(bucket: string, prefix: string, after: string, limit: number, withOwner: boolean): CurrentListed[] {
     let rounded = 8;
     while (rounded < limit && rounded < 1024) rounded *= 2;
-    let statement = this.#listCurrent[rounded];
+    const slot = rounded * 2 + (withOwner ? 1 : 0);
+    let statement = this.#listCurrent[slot];
     if (!statement) {
       // A range on the key instead of a prefix function, so that SQLite walks the index.
       statement = this.#db
         .prepare(
-          `SELECT key, delete_marker, size, etag, last_modified, storage_class, checksum, owner FROM s3_objects
-           WHERE bucket = ? AND is_latest = 1 AND key > ? AND key >= ? AND key < ? ORDER BY key LIMIT ${rounded}`,
+          `SELECT key, delete_marker, size, etag, last_modified, storage_class, checksum${withOwner ? ', owner' : ''}
+           FROM s3_objects WHERE bucket = ? AND is_latest = 1 AND key > ? AND key >= ? AND key < ?
+           ORDER BY key LIMIT ${rounded}`,
         )
         .raw(true);
-      this.#listCurrent[rounded] = statement;
+      this.#listCurrent[slot] = statement;
     }
     return statement.all(bucket, after, prefix, prefixEnd(prefix)) as CurrentListed[];
   }
