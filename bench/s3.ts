@@ -23,11 +23,13 @@ import {
   median,
   nimbusPattern,
   nimbusScript,
+  ownCpuTicks,
   percentile,
   round,
   rssMb,
   startProcess,
   stopProcess,
+  withCpu,
 } from './lib.js';
 
 const s3rverScript = join(process.cwd(), 'node_modules', 's3rver', 'bin', 's3rver.js');
@@ -147,10 +149,17 @@ async function smallObjects(settings: BenchSettings): Promise<void> {
       await ok(send(port, 'PUT', '/bench/one-kb', body1k), 'PutObject');
     }
     for (const operation of ['put', 'get'] as const) {
+      const cpu: number[] = [];
       const results = await interleaved(
         [
           { name: 'floor', run: () => small(floor.port, settings, operation) },
-          { name: 'nimbus', run: () => small(nimbus.port, settings, operation) },
+          {
+            name: 'nimbus',
+            run: () =>
+              withCpu(nimbus.child.pid as number, settings.seconds, 1, cpu, () =>
+                small(nimbus.port, settings, operation),
+              ),
+          },
           { name: 's3rver', run: () => small(s3rver.port, settings, operation) },
         ],
         settings.rounds,
@@ -166,6 +175,7 @@ async function smallObjects(settings: BenchSettings): Promise<void> {
         vs_s3rver: round(ours.ratio / peer.ratio),
         vs_floor: ours.ratio,
         goal: '>= 2x s3rver and >= 0.4 of floor',
+        nimbus_cpu_us_per_op: median(cpu),
         nimbus_p50_ms: ours.p50,
         nimbus_p99_ms: ours.p99,
         errors: ours.errors + peer.errors,
@@ -284,6 +294,7 @@ async function listing(objects: number): Promise<void> {
     const fillSeconds = await fill(nimbus.port, objects);
     const latencies: number[] = [];
     let token: string | undefined;
+    const cpuBefore = ownCpuTicks(nimbus.child.pid as number);
     for (let i = 0; i < 200; i++) {
       // Pages from all over the key space: the start, continuation tokens, and start-after.
       const query =
@@ -298,9 +309,11 @@ async function listing(objects: number): Promise<void> {
         throw new Error('a page of ListObjectsV2 had fewer than 1,000 keys');
       token = /<NextContinuationToken>([^<]+)</.exec(text)?.[1];
     }
+    const cpuUs = ((ownCpuTicks(nimbus.child.pid as number) - cpuBefore) * 10_000) / latencies.length;
     emit({
       figure: `s3.ListObjectsV2 1,000 keys of ${objects.toLocaleString('en')}`,
       p50_ms: round(median(latencies)),
+      cpu_us_per_list: Math.round(cpuUs),
       p99_ms: round(percentile(latencies, 99)),
       goal: '< 20 ms',
       fill_puts_per_s: Math.round(objects / fillSeconds),

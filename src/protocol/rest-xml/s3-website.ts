@@ -12,11 +12,22 @@ import { escapeXml } from '../xml/writer.js';
 
 const websiteHost = /^(.+?)\.s3-website(?:[.-][a-z0-9-]+)?\.(?:localhost|amazonaws\.com)$/;
 
-/** The bucket a website-endpoint Host names (`site.s3-website.localhost:4566`), else undefined. */
+/**
+ * The bucket a website-endpoint Host names (`site.s3-website.localhost:4566`), else undefined.
+ * The edge asks for every request of every service, and a client sends the same Host on each:
+ * the last answer is kept.
+ */
 export function websiteBucketOfHost(host: string | undefined): string | undefined {
   if (!host) return undefined;
-  return websiteHost.exec(host.replace(/:\d+$/, '').toLowerCase())?.[1];
+  if (host !== lastHost) {
+    lastHost = host;
+    lastBucket = websiteHost.exec(host.replace(/:\d+$/, '').toLowerCase())?.[1];
+  }
+  return lastBucket;
 }
+
+let lastHost = '';
+let lastBucket: string | undefined;
 
 const titles: Record<number, string> = {
   403: '403 Forbidden',
