@@ -8,6 +8,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { PublishCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
   DeleteMessageCommand,
+  DeleteQueueCommand,
   type Message,
   PurgeQueueCommand,
   ReceiveMessageCommand,
@@ -143,5 +144,16 @@ describe('SNS fan-out storage', () => {
     assertEnvelope(await receiveOne(dlq.url), MessageId as string, small.subscriptionArn, text);
     assertEnvelope(await receiveOne(first.url), MessageId as string, first.subscriptionArn, text);
     assertEnvelope(await receiveOne(second.url), MessageId as string, second.subscriptionArn, text);
+  });
+
+  test('keeps the other queues’ envelopes when one queue of a fan-out is deleted, and nothing once all are', async () => {
+    const deleted = await subscribedQueue('deleted');
+    const kept = await subscribedQueue('kept');
+    const { MessageId } = await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'kept whole ✓' }));
+    await sqs.send(new DeleteQueueCommand({ QueueUrl: deleted.url }));
+    assertEnvelope(await receiveOne(kept.url, 0), MessageId as string, kept.subscriptionArn);
+    assert.equal(await sharedBodyRows(), 1);
+    await sqs.send(new DeleteQueueCommand({ QueueUrl: kept.url }));
+    assert.equal(await sharedBodyRows(), 0);
   });
 });
