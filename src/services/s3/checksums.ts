@@ -301,6 +301,26 @@ export function crc64nvme(data: Uint8Array, previous = 0n): bigint {
   return ~((BigInt(state[1] >>> 0) << 32n) | BigInt(state[0] >>> 0)) & mask64;
 }
 
+const heldRegister = new Int32Array(2);
+
+/**
+ * The CRC64NVME digest (base64) of bytes held whole, in one call: no Checksum object and no
+ * register of its own (a typed array made per PUT).
+ */
+export function crc64nvmeDigest(data: Uint8Array): string {
+  heldRegister[0] = -1;
+  heldRegister[1] = -1;
+  crc64Update(heldRegister, data);
+  return registerBase64(heldRegister);
+}
+
+function registerBase64(register: Int32Array): string {
+  const out = Buffer.allocUnsafe(8);
+  out.writeUInt32BE(~(register[1] as number) >>> 0, 0);
+  out.writeUInt32BE(~(register[0] as number) >>> 0, 4);
+  return out.toString('base64');
+}
+
 class Crc64NvmeChecksum implements Checksum {
   readonly algorithm = 'CRC64NVME';
   private readonly state = new Int32Array([-1, -1]);
@@ -310,10 +330,7 @@ class Crc64NvmeChecksum implements Checksum {
   }
 
   digest(): string {
-    const out = Buffer.allocUnsafe(8);
-    out.writeUInt32BE(~this.state[1] >>> 0, 0);
-    out.writeUInt32BE(~this.state[0] >>> 0, 4);
-    return out.toString('base64');
+    return registerBase64(this.state);
   }
 }
 

@@ -47,11 +47,14 @@ export function headersOf(input: HeaderInput): StoredHeaders {
 
 export function metadataOf(metadata: Record<string, string> | undefined): string | null {
   if (!metadata) return null;
-  const entries = Object.entries(metadata);
-  if (entries.length === 0) return null;
-  return JSON.stringify(
-    Object.fromEntries(entries.map(([name, value]) => [name.toLowerCase(), decodeAsciiWords(value)])),
-  );
+  // A loop, not Object.entries and fromEntries: most PUTs have no metadata at all. A prototype-
+  // less object, so that a `__proto__` name is a name like any other.
+  let out: Record<string, string> | undefined;
+  for (const name of Object.keys(metadata)) {
+    out ??= Object.create(null) as Record<string, string>;
+    out[name.toLowerCase()] = decodeAsciiWords(metadata[name] as string);
+  }
+  return out ? JSON.stringify(out) : null;
 }
 
 const encodedWord = /^=\?UTF-8\?([BQ])\?([^?]*)\?=$/i;

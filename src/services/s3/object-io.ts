@@ -9,7 +9,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { PassThrough, type Readable, Transform, type TransformCallback } from 'node:stream';
 import { errorType } from '../../errors/aws-error.js';
 import { type BlobStore, streamBufferBytes } from '../../state/blob-store.js';
-import { type ChecksumAlgorithm, createChecksum } from './checksums.js';
+import { type ChecksumAlgorithm, crc64nvmeDigest, createChecksum } from './checksums.js';
 import { incompleteBody, invalidRequest } from './errors.js';
 
 export interface WrittenBlob {
@@ -97,16 +97,19 @@ async function writeHeldBody(
   if (expectedLength !== undefined && Number.isFinite(expectedLength) && bytes.length < expectedLength) {
     throw incompleteBody();
   }
-  const checksum = algorithm ? createChecksum(algorithm) : undefined;
-  checksum?.update(bytes);
+  const checksum = heldChecksum(algorithm, bytes);
   const blobId = blobs.newId();
   await blobs.put(blobId, bytes);
-  return {
-    blobId,
-    size: bytes.length,
-    md5Hex: md5Hex(bytes),
-    checksum: checksum?.digest(),
-  };
+  return { blobId, size: bytes.length, md5Hex: md5Hex(bytes), checksum };
+}
+
+/** The checksum of bytes held whole; CRC64NVME, S3's default, in one call. */
+function heldChecksum(algorithm: ChecksumAlgorithm | undefined, bytes: Buffer): string | undefined {
+  if (algorithm === undefined) return undefined;
+  if (algorithm === 'CRC64NVME') return crc64nvmeDigest(bytes);
+  const checksum = createChecksum(algorithm);
+  checksum.update(bytes);
+  return checksum.digest();
 }
 
 /**
