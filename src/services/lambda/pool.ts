@@ -68,8 +68,9 @@ function groupKey(fn: StoredFunction): string {
  * costs about 30 ms of CPU and each spawn holds the event loop for a few ms, while a busy
  * environment serves the next waiting invocation as soon as it is free. Measured on a 2-core
  * machine with 100 concurrent 100 ms invocations of a new function (the load generator on the
- * same machine): 2 at once 1.09 s, 4 0.99 s, 6 1.24 s, 8 1.34 s; counting a start as done once
- * its process was spawned, so that every waiting invocation started one, 1.77 s on 56 processes.
+ * same machine): 2 at once 1.09 s, 4 0.99 s, 6 1.24 s, 8 1.34 s, and 1.04-1.19 s with 4 for this
+ * pool as it is (25-29 processes); counting a start as done once its process was spawned, so
+ * that every waiting invocation started one, 1.77 s on 56 processes.
  */
 const parallelStarts = Math.max(2, 2 * availableParallelism());
 
@@ -116,9 +117,10 @@ export class EnvironmentPool {
 
   /**
    * Gives idle environments to waiting invocations in order, then starts environments for the
-   * invocations still waiting: at most `parallelStarts` at once, within the function's limit,
-   * and only while more invocations wait than there are environments busy or starting (each of
-   * those will serve one of them as soon as it is free).
+   * invocations still waiting, one for each of them (concurrent invocations get environments of
+   * their own, as on AWS) but at most `parallelStarts` at once and within the function's limit.
+   * Whichever comes first, a started environment or a busy one set free, serves the first waiting
+   * invocation; one that finds none waiting stays idle.
    */
   #serve(group: FunctionEnvironments): void {
     while (group.waiters.length > 0 && this.#mayRun(group)) {
