@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { PublishCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import {
   DeleteMessageCommand,
   DeleteQueueCommand,
@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { NimbusCloud } from 'nimbus-aws';
 import { startCloud } from '../../helpers/cloud.js';
-import { createQueue, createTopic, snsFor, sqsFor } from './sns-helpers.js';
+import { createQueue, createTopic, snsFor, sqsFor, subscribedQueue as subscribeQueue } from './sns-helpers.js';
 
 describe('SNS fan-out storage', () => {
   let cloud: NimbusCloud;
@@ -34,21 +34,12 @@ describe('SNS fan-out storage', () => {
     topicArn = await createTopic(sns, 'fanout');
   });
 
-  async function subscribedQueue(
+  function subscribedQueue(
     name: string,
     attributes: Record<string, string> = {},
     subscriptionAttributes: Record<string, string> = {},
   ) {
-    const queue = await createQueue(sqs, name, attributes);
-    const { SubscriptionArn } = await sns.send(
-      new SubscribeCommand({
-        TopicArn: topicArn,
-        Protocol: 'sqs',
-        Endpoint: queue.arn,
-        Attributes: subscriptionAttributes,
-      }),
-    );
-    return { ...queue, subscriptionArn: SubscriptionArn as string };
+    return subscribeQueue({ sns, sqs }, topicArn, name, attributes, subscriptionAttributes);
   }
 
   async function receiveOne(url: string, visibilityTimeout?: number): Promise<Message | undefined> {

@@ -9,7 +9,7 @@ import {
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { NimbusCloud } from 'nimbus-aws';
 import { startCloud } from '../../helpers/cloud.js';
-import { assertSnsError, createQueue, createTopic, snsFor, sqsFor } from './sns-helpers.js';
+import { assertSnsError, createQueue, createTopic, snsFor, sqsFor, subscribedQueue } from './sns-helpers.js';
 
 describe('SNS filter policies on delivery', () => {
   let cloud: NimbusCloud;
@@ -28,13 +28,9 @@ describe('SNS filter policies on delivery', () => {
   });
 
   async function filteredQueue(name: string, policy: unknown, scope?: 'MessageBody') {
-    const queue = await createQueue(sqs, name);
     const attributes: Record<string, string> = { RawMessageDelivery: 'true', FilterPolicy: JSON.stringify(policy) };
     if (scope) attributes.FilterPolicyScope = scope;
-    await sns.send(
-      new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queue.arn, Attributes: attributes }),
-    );
-    return queue.url;
+    return (await subscribedQueue({ sns, sqs }, topicArn, name, {}, attributes)).url;
   }
 
   async function bodies(url: string): Promise<string[]> {

@@ -5,7 +5,16 @@ import { PublishBatchCommand, PublishCommand, type SNSClient, SubscribeCommand }
 import { type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { NimbusCloud } from 'nimbus-aws';
 import { startCloud } from '../../helpers/cloud.js';
-import { account, assertSnsError, createQueue, createTopic, invalidParameter, snsFor, sqsFor } from './sns-helpers.js';
+import {
+  account,
+  assertSnsError,
+  createQueue,
+  createTopic,
+  invalidParameter,
+  snsFor,
+  sqsFor,
+  subscribedQueue as subscribeQueue,
+} from './sns-helpers.js';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -25,12 +34,8 @@ describe('Publish', () => {
     topicArn = await createTopic(sns, 'orders');
   });
 
-  async function subscribedQueue(name: string, attributes: Record<string, string> = {}, topic = topicArn) {
-    const queue = await createQueue(sqs, name, name.endsWith('.fifo') ? { FifoQueue: 'true' } : {});
-    const { SubscriptionArn } = await sns.send(
-      new SubscribeCommand({ TopicArn: topic, Protocol: 'sqs', Endpoint: queue.arn, Attributes: attributes }),
-    );
-    return { ...queue, subscriptionArn: SubscriptionArn as string };
+  function subscribedQueue(name: string, attributes: Record<string, string> = {}, topic = topicArn) {
+    return subscribeQueue({ sns, sqs }, topic, name, name.endsWith('.fifo') ? { FifoQueue: 'true' } : {}, attributes);
   }
 
   async function receive(url: string, max = 10): Promise<Message[]> {

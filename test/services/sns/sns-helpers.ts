@@ -1,6 +1,6 @@
 /** Shared pieces of the SNS tests: clients per account, topic and queue set-up, exact error assertions. */
 import assert from 'node:assert/strict';
-import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { NimbusCloud } from 'nimbus-aws';
 import { clientConfig } from '../../helpers/cloud.js';
@@ -32,6 +32,26 @@ export async function createQueue(
   assert.ok(QueueUrl);
   const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
   return { url: QueueUrl, arn: Attributes?.QueueArn as string };
+}
+
+/** A new queue subscribed to a topic, with its subscription's ARN. */
+export async function subscribedQueue(
+  clients: { sns: SNSClient; sqs: SQSClient },
+  topicArn: string,
+  name: string,
+  queueAttributes: Record<string, string> = {},
+  subscriptionAttributes?: Record<string, string>,
+): Promise<{ url: string; arn: string; subscriptionArn: string }> {
+  const queue = await createQueue(clients.sqs, name, queueAttributes);
+  const { SubscriptionArn } = await clients.sns.send(
+    new SubscribeCommand({
+      TopicArn: topicArn,
+      Protocol: 'sqs',
+      Endpoint: queue.arn,
+      Attributes: subscriptionAttributes,
+    }),
+  );
+  return { ...queue, subscriptionArn: SubscriptionArn as string };
 }
 
 export interface SnsError extends Error {
