@@ -3,9 +3,10 @@
  * refused before a byte is read; a gzip body (`Content-Encoding: gzip`, which the newest SDKs
  * send for CloudWatch PutMetricData) is inflated within the same limit.
  */
-import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import { gunzip } from 'node:zlib';
 import { RequestEntityTooLarge, SerializationException } from '../errors/framework.js';
+import { BufferedRequest, type EdgeRequest } from './http1.js';
 
 export const emptyBody = Buffer.alloc(0);
 
@@ -17,7 +18,8 @@ export const emptyBody = Buffer.alloc(0);
 export const heldPayloadBytes = 64 * 1024;
 
 /** Whether a streaming payload is small and of a declared length, so cheaper read whole. */
-export function isSmallPayload(request: IncomingMessage): boolean {
+export function isSmallPayload(request: EdgeRequest): boolean {
+  if (request instanceof BufferedRequest) return request.body.length <= heldPayloadBytes;
   const declared = request.headers['content-length'];
   if (declared === undefined || request.headers['transfer-encoding'] !== undefined) return false;
   const length = Number(declared);
@@ -25,14 +27,25 @@ export function isSmallPayload(request: IncomingMessage): boolean {
 }
 
 /** A small payload whole, as sent (no gzip inflation: the bytes are the object). */
-export function readPayload(request: IncomingMessage): Promise<Buffer> {
+export function readPayload(request: EdgeRequest): Promise<Buffer> {
   return readBody(request, heldPayloadBytes, false);
 }
 
-export function readBody(request: IncomingMessage, limit: number, inflateGzip = true): Promise<Buffer> {
+/** A streaming payload still unread (or, read whole already, as a stream). */
+export function payloadStream(request: EdgeRequest): Readable {
+  return request instanceof BufferedRequest ? request.bodyStream() : request;
+}
+
+export function readBody(request: EdgeRequest, limit: number, inflateGzip = true): Promise<Buffer> {
   const declared = Number(request.headers['content-length'] ?? Number.NaN);
   if (declared > limit) return Promise.reject(new RequestEntityTooLarge(limit));
   if (declared === 0) return Promise.resolve(emptyBody);
+  if (request instanceof BufferedRequest) {
+    const body = request.body;
+    if (body.length > limit) return Promise.reject(new RequestEntityTooLarge(limit));
+    if (inflateGzip && request.headers['content-encoding']?.toLowerCase() === 'gzip') return inflate(body, limit);
+    return Promise.resolve(body);
+  }
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

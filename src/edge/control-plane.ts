@@ -12,7 +12,6 @@
  * and each service's own inspection routes (its `controlPaths` hint: SNS's /_nimbus/sns and
  * /_aws/sns/...), answered by its provider's `control()`.
  */
-import type { IncomingMessage } from 'node:http';
 import type { Nimbus } from '../nimbus.js';
 import type { HttpResponse } from '../protocol/types.js';
 import { serviceRegistry } from '../services/registry.js';
@@ -20,6 +19,7 @@ import type { ServiceControl, ServiceDefinition } from '../services/service-type
 import { exportState, importState } from '../state/state-io.js';
 import { version } from '../version.js';
 import { readBody } from './body.js';
+import type { EdgeRequest } from './http1.js';
 
 const servicePaths: Array<{ prefix: string; service: ServiceDefinition }> = serviceRegistry.flatMap((service) =>
   (service.hints?.controlPaths ?? []).map((prefix) => ({ prefix, service })),
@@ -59,7 +59,7 @@ function clockJson(nimbus: Nimbus): Record<string, unknown> {
   return { now: new Date(now).toISOString(), epochMillis: now, offsetSeconds: nimbus.clock.offsetMs / 1000 };
 }
 
-async function jsonBody(request: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+async function jsonBody(request: EdgeRequest, limit: number): Promise<Record<string, unknown>> {
   const body = await readBody(request, limit);
   if (body.length === 0) return {};
   const value: unknown = JSON.parse(body.toString('utf8'));
@@ -70,7 +70,7 @@ async function jsonBody(request: IncomingMessage, limit: number): Promise<Record
 
 export async function handleControl(
   nimbus: Nimbus,
-  request: IncomingMessage,
+  request: EdgeRequest,
   path: string,
   query: URLSearchParams,
 ): Promise<HttpResponse> {

@@ -4,11 +4,11 @@
  * (website.ts). The Lambda provider runs the function and decides the answer
  * (services/lambda/urls.ts); this file only carries the request there and the answer back.
  */
-import type { IncomingMessage } from 'node:http';
 import type { Nimbus } from '../nimbus.js';
 import type { HttpResponse } from '../protocol/types.js';
 import type { FunctionUrlAnswer, FunctionUrlRequest } from '../services/lambda/urls.js';
 import { readBody } from './body.js';
+import type { EdgeRequest } from './http1.js';
 
 interface FunctionUrlProvider {
   serveFunctionUrl(request: FunctionUrlRequest): Promise<FunctionUrlAnswer>;
@@ -17,14 +17,14 @@ interface FunctionUrlProvider {
 const functionUrlHost = /^([a-z0-9]+)\.lambda-url\.[a-z0-9-]+\.localhost(?::\d+)?$/i;
 
 /** The URL id a request addresses, if it addresses a function URL. */
-export function functionUrlId(req: IncomingMessage): string | undefined {
+export function functionUrlId(req: EdgeRequest): string | undefined {
   const id = functionUrlHost.exec(req.headers.host ?? '')?.[1];
   return id?.toLowerCase();
 }
 
 export async function serveFunctionUrl(
   nimbus: Nimbus,
-  req: IncomingMessage,
+  req: EdgeRequest,
   urlId: string,
   path: string,
   query: string,

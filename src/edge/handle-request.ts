@@ -4,7 +4,6 @@
  * (region); parse and validate the input; dispatch to the provider; serialize the output or
  * the error. Only the protocol's serializer writes bytes of an answer.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { newRequestId } from '../core/ids.js';
 import { dispatch } from '../dispatch.js';
 import { AwsError } from '../errors/aws-error.js';
@@ -19,14 +18,15 @@ import { regionFromHost } from '../resolve/region.js';
 import { type RequestShape, wireFamily } from '../resolve/resolve-service.js';
 import { credentialScope } from '../resolve/sigv4.js';
 import type { RequestContext } from '../services/service-types.js';
-import { emptyBody, isSmallPayload, readBody, readPayload } from './body.js';
+import { emptyBody, isSmallPayload, payloadStream, readBody, readPayload } from './body.js';
 import { handleControl, isControlPath } from './control-plane.js';
 import { functionUrlId, serveFunctionUrl } from './function-url.js';
-import { preflight, writeResponse } from './respond.js';
+import type { EdgeRequest, EdgeResponse } from './http1.js';
+import { onClientGone, preflight, writeResponse } from './respond.js';
 import { unresolvedResponse } from './unresolved.js';
 import { serveWebsite, websiteBucket } from './website.js';
 
-export async function handleRequest(nimbus: Nimbus, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleRequest(nimbus: Nimbus, req: EdgeRequest, res: EdgeResponse): Promise<void> {
   const url = req.url ?? '/';
   const mark = url.indexOf('?');
   const path = mark >= 0 ? url.slice(0, mark) : url;
@@ -48,8 +48,8 @@ interface Target {
 
 async function answer(
   nimbus: Nimbus,
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: EdgeRequest,
+  res: EdgeResponse,
   path: string,
   query: string,
 ): Promise<HttpResponse> {
@@ -113,7 +113,7 @@ async function answer(
 
     if (hasStreamingPayload(operation)) {
       if (isSmallPayload(req)) request.body = await readPayload(req);
-      else request.stream = req;
+      else request.stream = payloadStream(req);
     } else if (body === undefined) request.body = await readBody(req, limit);
 
     const caller = nimbus.credentials.resolveCaller(scope?.accessKeyId, nimbus.clock.now());
@@ -134,7 +134,7 @@ async function answer(
       partition: 'aws',
       caller,
       endpoint: `http://${shape.host || '127.0.0.1'}`,
-      onClientGone: (listener: () => void) => clientGone(res, listener),
+      onClientGone: (listener: () => void) => onClientGone(res, listener),
       rawJson: protocol.name === 'json',
     };
     // The provider's synchronous part is one savepoint of this turn's batch (state/database.ts).
@@ -188,7 +188,7 @@ interface CorsDecider {
  * A service that keeps CORS rules (S3's buckets) decides the CORS headers of an actual request
  * with an Origin; for every other service the edge adds its permissive ones (respond.ts).
  */
-function decideCors(provider: object, input: Input, req: IncomingMessage, response: HttpResponse): void {
+function decideCors(provider: object, input: Input, req: EdgeRequest, response: HttpResponse): void {
   const decider = provider as Partial<CorsDecider>;
   const origin = req.headers.origin;
   if (!decider.corsHeaders || response.corsDecided) return;
@@ -207,15 +207,6 @@ function decideCors(provider: object, input: Input, req: IncomingMessage, respon
 async function committed(nimbus: Nimbus): Promise<void> {
   const pending = nimbus.db.settled();
   if (pending) await pending;
-}
-
-/** `res` closes when the answer is written or the connection drops; only the latter counts. */
-function clientGone(res: ServerResponse, listener: () => void): () => void {
-  const onClose = (): void => {
-    if (!res.writableFinished) listener();
-  };
-  res.once('close', onClose);
-  return () => res.off('close', onClose);
 }
 
 const streaming = new WeakMap<Operation, boolean>();

@@ -1,7 +1,7 @@
-/** Writes an HttpResponse to node:http, buffered or streamed, with the CORS headers a browser needs. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+/** Writes an HttpResponse, buffered or streamed, with the CORS headers a browser needs. */
 import type { Readable } from 'node:stream';
 import type { HttpResponse } from '../protocol/types.js';
+import { BufferedResponse, type EdgeRequest, type EdgeResponse } from './http1.js';
 
 /** Headers a browser page may read from our responses (the SDKs in a browser need these). */
 const exposedHeaders = [
@@ -16,7 +16,7 @@ const exposedHeaders = [
   'date',
 ].join(', ');
 
-export function corsHeaders(request: IncomingMessage): Record<string, string> | undefined {
+export function corsHeaders(request: EdgeRequest): Record<string, string> | undefined {
   const origin = request.headers.origin;
   if (!origin) return undefined;
   return {
@@ -28,7 +28,7 @@ export function corsHeaders(request: IncomingMessage): Record<string, string> | 
 }
 
 /** The answer to a CORS preflight: anything a local page asks for is allowed. */
-export function preflight(request: IncomingMessage): HttpResponse {
+export function preflight(request: EdgeRequest): HttpResponse {
   return {
     status: 200,
     headers: {
@@ -41,7 +41,7 @@ export function preflight(request: IncomingMessage): HttpResponse {
   };
 }
 
-export function writeResponse(request: IncomingMessage, res: ServerResponse, response: HttpResponse): void {
+export function writeResponse(request: EdgeRequest, res: EdgeResponse, response: HttpResponse): void {
   const cors = response.corsDecided ? undefined : corsHeaders(request);
   const headers = cors ? { ...response.headers, ...cors } : response.headers;
   const body = response.body;
@@ -57,8 +57,19 @@ export function writeResponse(request: IncomingMessage, res: ServerResponse, res
     } else if (!('content-length' in headers) && !('Content-Length' in headers)) {
       headers['content-length'] = String(length);
     }
+    if (res instanceof BufferedResponse) {
+      res.send(response.status, headers, request.method === 'HEAD' ? undefined : body);
+      return;
+    }
     res.writeHead(response.status, headers);
     res.end(request.method === 'HEAD' ? undefined : body);
+    return;
+  }
+  if (res instanceof BufferedResponse) {
+    if (request.method === 'HEAD') {
+      (body as Readable).destroy();
+      res.send(response.status, headers, undefined);
+    } else res.stream(response.status, headers, body as Readable);
     return;
   }
   res.writeHead(response.status, headers);
@@ -75,4 +86,25 @@ export function writeResponse(request: IncomingMessage, res: ServerResponse, res
     if (!res.writableFinished) stream.destroy();
   });
   stream.pipe(res);
+}
+
+/** The answer to a request that failed outside the pipeline: 500, or a dropped connection once answering began. */
+export function answerFailure(res: EdgeResponse): void {
+  if (res instanceof BufferedResponse) {
+    res.fail();
+    return;
+  }
+  if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+  res.end('Internal error');
+}
+
+/** `listener` runs if the client goes away before the answer is written; returns how to stop it. */
+export function onClientGone(res: EdgeResponse, listener: () => void): () => void {
+  if (res instanceof BufferedResponse) return res.onClientGone(listener);
+  // node:http's `res` closes when the answer is written or the connection drops; only the latter counts.
+  const onClose = (): void => {
+    if (!res.writableFinished) listener();
+  };
+  res.once('close', onClose);
+  return () => res.off('close', onClose);
 }

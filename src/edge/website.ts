@@ -3,24 +3,24 @@
  * pages, not API calls, so they bypass operation resolution. The S3 provider decides the
  * answer (services/s3/website.ts); protocol/rest-xml/s3-website.ts writes it.
  */
-import type { IncomingMessage } from 'node:http';
 import type { Nimbus } from '../nimbus.js';
 import { websiteBucketOfHost, websiteResponse } from '../protocol/rest-xml/s3-website.js';
 import type { HttpResponse } from '../protocol/types.js';
 import type { WebsiteAnswer, WebsiteRequest } from '../services/s3/website.js';
+import type { EdgeRequest } from './http1.js';
 
 interface WebsiteProvider {
   serveWebsite(request: WebsiteRequest): Promise<WebsiteAnswer>;
 }
 
 /** The bucket a request addresses as a website, if it does. */
-export function websiteBucket(req: IncomingMessage): string | undefined {
+export function websiteBucket(req: EdgeRequest): string | undefined {
   return websiteBucketOfHost(req.headers.host);
 }
 
 export async function serveWebsite(
   nimbus: Nimbus,
-  req: IncomingMessage,
+  req: EdgeRequest,
   bucket: string,
   path: string,
   requestId: string,
