@@ -71,10 +71,12 @@ type Headers = Record<string, string | string[] | number>;
 /** RFC 9110 5.6.2 token: what node:http accepts as a header name. */
 const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /**
- * What node:http refuses in a header value it writes (ERR_INVALID_CHAR), and in one it reads
+ * What node:http refuses in a header value it writes (ERR_INVALID_CHAR), and in a head it reads
  * (read as latin1, a head has no character past \xff): control characters other than tab.
  */
 const invalidValue = /[^\t\x20-\x7e\x80-\xff]/;
+/** The same for a whole head, whose lines end in CRLF: a lone CR or LF is refused too. */
+const badHead = /[^\t\r\n\x20-\x7e\x80-\xff]|\r[^\n]|[^\r]\n/;
 const nonAscii = /[\x80-\xff]/;
 const method = /^[A-Z]+$/;
 /** A request target in origin form (RFC 9112 3.2.1) of visible ASCII. */
@@ -273,31 +275,31 @@ interface Head {
  * none of Transfer-Encoding, Expect, Upgrade or a Connection other than keep-alive.
  */
 function parseHead(text: string): Head | undefined {
-  const lineEnd = text.indexOf('\r\n');
-  const requestLine = lineEnd < 0 ? text : text.slice(0, lineEnd);
+  if (badHead.test(text)) return undefined;
+  const lines = text.split('\r\n');
+  const requestLine = lines[0] as string;
   const space = requestLine.indexOf(' ');
-  const lastSpace = requestLine.lastIndexOf(' ');
-  if (space <= 0 || lastSpace === space || requestLine.slice(lastSpace + 1) !== 'HTTP/1.1') return undefined;
+  const lastSpace = requestLine.length - 9;
+  if (space <= 0 || lastSpace <= space || !requestLine.endsWith(' HTTP/1.1')) return undefined;
   const verb = requestLine.slice(0, space);
   const url = requestLine.slice(space + 1, lastSpace);
   if (!method.test(verb) || !originForm.test(url)) return undefined;
   const headers: IncomingHttpHeaders = {};
   let length = 0;
-  let at = lineEnd < 0 ? text.length : lineEnd + 2;
-  while (at < text.length) {
-    let next = text.indexOf('\r\n', at);
-    if (next < 0) next = text.length;
-    const colon = text.indexOf(':', at);
-    if (colon <= at || colon > next) return undefined;
-    const name = text.slice(at, colon).toLowerCase();
-    // `in` also turns away names of Object.prototype (`__proto__`, `constructor`).
-    if (!token.test(name) || name in headers) return undefined;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const colon = line.indexOf(':');
+    if (colon <= 0) return undefined;
+    const raw = line.slice(0, colon);
+    if (!token.test(raw)) return undefined;
+    const name = raw.toLowerCase();
+    // Also turns away names of Object.prototype (`__proto__`, `constructor`).
+    if (headers[name] !== undefined) return undefined;
     let start = colon + 1;
-    let end = next;
-    while (start < end && (text.charCodeAt(start) === 32 || text.charCodeAt(start) === 9)) start++;
-    while (end > start && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end--;
-    const value = text.slice(start, end);
-    if (invalidValue.test(value)) return undefined;
+    let end = line.length;
+    while (start < end && (line.charCodeAt(start) === 32 || line.charCodeAt(start) === 9)) start++;
+    while (end > start && (line.charCodeAt(end - 1) === 32 || line.charCodeAt(end - 1) === 9)) end--;
+    const value = line.slice(start, end);
     switch (name) {
       case 'content-length':
         if (!digits.test(value)) return undefined;
@@ -313,7 +315,6 @@ function parseHead(text: string): Head | undefined {
         break;
     }
     headers[name] = value;
-    at = next + 2;
   }
   return { method: verb, url, headers, length };
 }
