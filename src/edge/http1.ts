@@ -173,7 +173,13 @@ export class BufferedResponse {
    */
   stream(status: number, headers: Headers, body: Readable): void {
     const chunked = !hasHeader(headers, 'content-length');
-    const head = responseHead(status, headers, chunked ? 'Transfer-Encoding: chunked\r\n' : '');
+    let head: string;
+    try {
+      head = responseHead(status, headers, chunked ? 'Transfer-Encoding: chunked\r\n' : '');
+    } catch (error) {
+      body.destroy(); // an S3 file stream holds a descriptor
+      throw error;
+    }
     this.#headersSent = true;
     const socket = this.#connection.socket;
     if (!socket.writable) {

@@ -65,20 +65,23 @@ export function writeResponse(request: EdgeRequest, res: EdgeResponse, response:
     res.end(request.method === 'HEAD' ? undefined : body);
     return;
   }
-  if (res instanceof BufferedResponse) {
-    if (request.method === 'HEAD') {
-      (body as Readable).destroy();
-      res.send(response.status, headers, undefined);
-    } else res.stream(response.status, headers, body as Readable);
-    return;
-  }
-  res.writeHead(response.status, headers);
-  if (request.method === 'HEAD') {
-    (body as Readable).destroy();
-    res.end();
-    return;
-  }
   const stream = body as Readable;
+  if (request.method === 'HEAD') {
+    stream.destroy();
+    if (res instanceof BufferedResponse) res.send(response.status, headers, undefined);
+    else res.writeHead(response.status, headers).end();
+    return;
+  }
+  if (res instanceof BufferedResponse) {
+    res.stream(response.status, headers, stream);
+    return;
+  }
+  try {
+    res.writeHead(response.status, headers);
+  } catch (error) {
+    stream.destroy(); // an S3 file stream holds a descriptor
+    throw error;
+  }
   stream.on('error', () => res.destroy());
   // A client that hangs up mid-answer ends the source too (pipe leaves it open): an S3 file
   // stream closes its descriptor, an event stream stops reading its provider.

@@ -235,16 +235,20 @@ describe('HTTP/1.1 on the wire', () => {
   test('a header value with a line break in an answer is never written: 500 and no injected header', async () => {
     const s3 = new S3Client({ ...clientConfig(cloud), forcePathStyle: true });
     await s3.send(new CreateBucketCommand({ Bucket: 'wire-inject' }));
-    await s3.send(new PutObjectCommand({ Bucket: 'wire-inject', Key: 'k', Body: 'x' }));
+    // A small object is answered from memory; one past 64 KiB streams from its file.
+    await s3.send(new PutObjectCommand({ Bucket: 'wire-inject', Key: 'small', Body: 'x' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'wire-inject', Key: 'large', Body: Buffer.alloc(100 * 1024, 1) }));
     s3.destroy();
-    const wire = new Wire(port);
-    wire.send(
-      'GET /wire-inject/k?response-content-disposition=a%0D%0AX-Injected%3A%20yes HTTP/1.1\r\nHost: localhost\r\n' +
-        `Authorization: ${auth.replace('/sts/', '/s3/')}\r\nx-amz-content-sha256: UNSIGNED-PAYLOAD\r\n\r\n`,
-    );
-    const answer = await wire.next();
-    wire.close();
-    assert.equal(answer?.headers['x-injected'], undefined);
-    assert.equal(answer?.status, 500);
+    for (const key of ['small', 'large']) {
+      const wire = new Wire(port);
+      wire.send(
+        `GET /wire-inject/${key}?response-content-disposition=a%0D%0AX-Injected%3A%20yes HTTP/1.1\r\nHost: localhost\r\n` +
+          `Authorization: ${auth.replace('/sts/', '/s3/')}\r\nx-amz-content-sha256: UNSIGNED-PAYLOAD\r\n\r\n`,
+      );
+      const answer = await wire.next();
+      wire.close();
+      assert.equal(answer?.headers['x-injected'], undefined, key);
+      assert.equal(answer?.status, 500, key);
+    }
   });
 });

@@ -24,6 +24,9 @@ import type { LambdaState } from './state.js';
 import type { StoredFunction } from './store.js';
 import { isVersionNumber, resolveRef } from './versions.js';
 
+/** Headers of a function's result that the endpoint writes itself. */
+const framingHeaders = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive']);
+
 function notFound(message: string): ResourceNotFoundException {
   return new ResourceNotFoundException(message, { Type: 'User', Message: message });
 }
@@ -331,7 +334,12 @@ function responseOf(payload: Buffer, cors: Record<string, string>): FunctionUrlA
     isBase64Encoded?: boolean;
   };
   const headers: Record<string, string | string[]> = {};
-  for (const [name, each] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(each);
+  for (const [name, each] of Object.entries(result.headers ?? {})) {
+    const lower = name.toLowerCase();
+    // The framing is the endpoint's, as a proxy's is (RFC 9110 7.6.1): a function's own would
+    // contradict the body that goes out.
+    if (!framingHeaders.has(lower)) headers[lower] = String(each);
+  }
   headers['content-type'] ??= 'application/json';
   if (result.cookies?.length) headers['set-cookie'] = result.cookies;
   Object.assign(headers, cors);

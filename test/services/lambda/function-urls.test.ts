@@ -62,6 +62,8 @@ const echo = zip({
   'index.js': `exports.handler = async (event) => {
   if (event.headers['x-answer'] === 'plain') return { hello: 'world' };
   if (event.headers['x-answer'] === 'fail') throw new Error('boom');
+  if (event.headers['x-answer'] === 'framing')
+    return { statusCode: 200, headers: { 'Content-Length': '999', Connection: 'close', 'x-kept': 'yes' }, body: 'short' };
   return {
     statusCode: 201,
     headers: { 'content-type': 'application/json', 'x-custom': 'yes' },
@@ -208,6 +210,20 @@ describe('Lambda function URLs', () => {
       const failed = await call(cloud, FunctionUrl as string, { headers: { 'x-answer': 'fail' } });
       assert.equal(failed.status, 502);
       assert.deepEqual(JSON.parse(failed.body), { Message: 'Internal Server Error' });
+    });
+
+    it('write the framing headers themselves, whatever the function answers for them', async () => {
+      const name = functionName('url');
+      await createFunction(client, { FunctionName: name, Code: { ZipFile: echo } });
+      const { FunctionUrl } = await client.send(
+        new CreateFunctionUrlConfigCommand({ FunctionName: name, AuthType: 'NONE' }),
+      );
+      const answer = await call(cloud, FunctionUrl as string, { headers: { 'x-answer': 'framing' } });
+      assert.equal(answer.status, 200);
+      assert.equal(answer.body, 'short');
+      assert.equal(answer.headers['content-length'], '5');
+      assert.equal(answer.headers.connection, 'keep-alive');
+      assert.equal(answer.headers['x-kept'], 'yes');
     });
 
     it('need a signature for AWS_IAM and name the caller in the event', async () => {
