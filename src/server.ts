@@ -23,7 +23,13 @@ import { createServer as createHttp2Server, type Http2Session } from 'node:http2
 import type { AddressInfo, Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { handleRequest } from './edge/handle-request.js';
-import { type BufferedRequest, type BufferedResponse, Http1Connection } from './edge/http1.js';
+import {
+  type BufferedRequest,
+  type BufferedResponse,
+  type EdgeRequest,
+  type EdgeResponse,
+  Http1Connection,
+} from './edge/http1.js';
 import { answerFailure } from './edge/respond.js';
 import { Nimbus, type NimbusConfig } from './nimbus.js';
 
@@ -93,7 +99,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
 }
 
-function serve(nimbus: Nimbus, req: IncomingMessage | BufferedRequest, res: ServerResponse | BufferedResponse): void {
+function serve(nimbus: Nimbus, req: EdgeRequest, res: EdgeResponse): void {
   handleRequest(nimbus, req, res).catch((error: unknown) => {
     nimbus.logger.error(`request failed outside the pipeline: ${(error as Error)?.stack ?? String(error)}`);
     answerFailure(res);
