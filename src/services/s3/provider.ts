@@ -3,7 +3,7 @@
  *
  * Bucket names are global; objects are blob files with their metadata in SQLite. The operations
  * live with their resources (buckets.ts, bucket-configs.ts, objects.ts, copy.ts, listing.ts,
- * multipart.ts, object-extras.ts), each a table checked against the generated interface; what no
+ * multipart.ts, object-extras.ts, bucket-extras.ts, object-lock.ts), each a table checked against the generated interface; what no
  * table has answers 501 from the dispatcher, naming the operation.
  */
 import { type S3Operations, s3Operations } from '../../generated/s3/operations.js';
@@ -11,6 +11,7 @@ import type { CORSConfiguration } from '../../generated/s3/types.js';
 import type { Migration } from '../../state/database.js';
 import type { Provider, RequestContext, ServiceDeps } from '../service-types.js';
 import { bucketConfigOperations } from './bucket-configs.js';
+import { bucketExtraOperations } from './bucket-extras.js';
 import { bucketOperations } from './buckets.js';
 import { copyOperations } from './copy.js';
 import { actualRequestHeaders, type CorsRequest } from './cors.js';
@@ -20,6 +21,7 @@ import { listingOperations } from './listing.js';
 import { multipartOperations } from './multipart.js';
 import { EventDelivery } from './notifications.js';
 import { objectExtraOperations } from './object-extras.js';
+import { objectLockOperations } from './object-lock.js';
 import { objectOperations } from './objects.js';
 import { S3State } from './state.js';
 import { s3Migrations } from './store.js';
@@ -73,11 +75,13 @@ export function createProvider(deps: ServiceDeps): Provider {
   const provider = {
     ...bucketOperations(state),
     ...bucketConfigOperations(state),
+    ...bucketExtraOperations(state),
     ...objectOperations(state),
     ...copyOperations(state),
     ...listingOperations(state),
     ...multipartOperations(state),
     ...objectExtraOperations(state),
+    ...objectLockOperations(state),
     ...fromServicesOperations(state),
     /** The website endpoint's answer (edge/website.ts): not an API operation. */
     serveWebsite(request: WebsiteRequest): Promise<WebsiteAnswer> {

@@ -316,6 +316,12 @@ export class S3Store {
     this.#db.prepare('UPDATE s3_buckets SET versioning = ? WHERE name = ?').run(status, bucket);
   }
 
+  /** Turns Object Lock on for a bucket (it is never turned off: https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html). */
+  enableObjectLock(bucket: string): void {
+    this.#buckets.delete(bucket);
+    this.#db.prepare('UPDATE s3_buckets SET object_lock = 1 WHERE name = ?').run(bucket);
+  }
+
   config<T>(bucket: string, kind: string): T | undefined {
     // Bucket names hold no `/`, so `bucket/kind` names one configuration.
     const cacheKey = `${bucket}/${kind}`;
