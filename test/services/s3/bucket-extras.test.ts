@@ -4,11 +4,20 @@ import {
   CreateBucketCommand,
   DeleteBucketReplicationCommand,
   GetBucketAccelerateConfigurationCommand,
+  GetBucketAclCommand,
+  GetBucketCorsCommand,
+  GetBucketEncryptionCommand,
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketLocationCommand,
   GetBucketLoggingCommand,
+  GetBucketPolicyCommand,
   GetBucketReplicationCommand,
   GetBucketRequestPaymentCommand,
+  GetBucketTaggingCommand,
   GetBucketVersioningCommand,
+  GetBucketWebsiteCommand,
   GetObjectLockConfigurationCommand,
+  HeadBucketCommand,
   type ObjectLockConfiguration,
   PutBucketAccelerateConfigurationCommand,
   PutBucketLoggingCommand,
@@ -331,5 +340,36 @@ describe('S3 bucket extras: acceleration, requester pays, logging, replication, 
       ];
       for (const config of cases) await assertS3Error(put('locked', config), malformedXml);
     });
+  });
+
+  test('answers every setting Terraform reads of a new bucket with a value or its own not-found error', async () => {
+    // The reads of terraform-provider-aws's aws_s3_bucket, in its order; a 501 on any fails a plan.
+    const Bucket = 'source';
+    const values = [
+      new GetBucketAclCommand({ Bucket }),
+      new GetBucketVersioningCommand({ Bucket }),
+      new GetBucketAccelerateConfigurationCommand({ Bucket }),
+      new GetBucketRequestPaymentCommand({ Bucket }),
+      new GetBucketLoggingCommand({ Bucket }),
+      new GetBucketEncryptionCommand({ Bucket }),
+      new GetBucketLocationCommand({ Bucket }),
+      new HeadBucketCommand({ Bucket }),
+    ];
+    for (const command of values) {
+      const output = await s3.send(command as never);
+      assert.equal((output as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode, 200);
+    }
+    const missing: Array<[unknown, string]> = [
+      [new GetBucketPolicyCommand({ Bucket }), 'NoSuchBucketPolicy'],
+      [new GetBucketCorsCommand({ Bucket }), 'NoSuchCORSConfiguration'],
+      [new GetBucketWebsiteCommand({ Bucket }), 'NoSuchWebsiteConfiguration'],
+      [new GetBucketLifecycleConfigurationCommand({ Bucket }), 'NoSuchLifecycleConfiguration'],
+      [new GetBucketReplicationCommand({ Bucket }), 'ReplicationConfigurationNotFoundError'],
+      [new GetObjectLockConfigurationCommand({ Bucket }), 'ObjectLockConfigurationNotFoundError'],
+      [new GetBucketTaggingCommand({ Bucket }), 'NoSuchTagSet'],
+    ];
+    for (const [command, code] of missing) {
+      await assertS3Error(s3.send(command as never), { code, status: 404 });
+    }
   });
 });
