@@ -9,6 +9,7 @@
  * makes another): test_function_lifecycle records uuid:1 for the create and uuid:2 for the
  * GetFunction after it.
  */
+
 import type { Readable } from 'node:stream';
 import { AwsError } from '../../errors/aws-error.js';
 import type { LambdaOperations } from '../../generated/lambda/operations.js';
@@ -16,6 +17,7 @@ import type * as T from '../../generated/lambda/types.js';
 import type { RequestContext } from '../service-types.js';
 import { deleteVersion } from './aliases.js';
 import { checkZip, maxZippedBytes } from './code.js';
+import { attachOnCreate } from './code-signing.js';
 import {
   checkEnvironment,
   checkLimits,
@@ -203,6 +205,9 @@ export function functionOperations(state: LambdaState) {
             },
             now,
           );
+          if (input.CodeSigningConfigArn) {
+            attachOnCreate(state, ref.account, ref.region, ref.name, input.CodeSigningConfigArn);
+          }
           if (input.Publish)
             version = publish(state, state.store.get(ref.account, ref.region, ref.name) as StoredFunction, {});
         });
@@ -269,6 +274,7 @@ export function functionOperations(state: LambdaState) {
       if (ref.qualifier !== undefined) return deleteVersion(state, fn, ref.qualifier);
       const versionBlobs = state.store.transaction(() => {
         state.store.delete(fn.account, fn.region, fn.name);
+        state.codeSigning.unlink(fn.account, fn.region, fn.name);
         return state.published.deleteFunction(fn.account, fn.region, fn.name);
       });
       state.pool.stopFunction(fn.account, fn.region, fn.name);

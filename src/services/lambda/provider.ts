@@ -10,6 +10,7 @@ import { type LambdaOperations, lambdaOperations } from '../../generated/lambda/
 import type { Migration } from '../../state/database.js';
 import type { ControlRequest, Provider, RequestContext, ServiceControl, ServiceDeps } from '../service-types.js';
 import { aliasOperations } from './aliases.js';
+import { codeSigningMigrations, codeSigningOperations } from './code-signing.js';
 import { EventSources } from './event-sources/index.js';
 import { fromServicesOperations, type LambdaFromServices } from './from-services.js';
 import { functionOperations } from './functions.js';
@@ -26,7 +27,7 @@ import { urlOperations } from './urls.js';
 import { versionOperations } from './versions.js';
 
 export const operations = lambdaOperations;
-export const migrations: Migration[] = [...lambdaMigrations, ...publishedMigrations];
+export const migrations: Migration[] = [...lambdaMigrations, ...publishedMigrations, ...codeSigningMigrations];
 export const readOnlyOperations: ReadonlySet<string> = new Set([
   'GetFunction',
   'GetFunctionConfiguration',
@@ -48,6 +49,10 @@ export const readOnlyOperations: ReadonlySet<string> = new Set([
   'GetLayerVersionPolicy',
   'GetFunctionUrlConfig',
   'ListFunctionUrlConfigs',
+  'GetCodeSigningConfig',
+  'ListCodeSigningConfigs',
+  'GetFunctionCodeSigningConfig',
+  'ListFunctionsByCodeSigningConfig',
 ]);
 
 export function createProvider(deps: ServiceDeps): Provider {
@@ -66,6 +71,7 @@ export function createProvider(deps: ServiceDeps): Provider {
     ...layerOperations(state),
     ...urlOperations(state),
     ...streamingOperations(state),
+    ...codeSigningOperations(state),
     control: (request: ControlRequest) => inspect(state, request),
     dispose() {
       eventSources.dispose();

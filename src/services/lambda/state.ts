@@ -16,6 +16,7 @@ import { newAccessKeyId, newSecretAccessKey, newSessionToken } from '../../core/
 import type { CredentialRecord } from '../../identity/credentials.js';
 import type { ServiceDeps } from '../service-types.js';
 import { codeDirectory, extractZip, isDirectory, mergeDirectories } from './code.js';
+import { CodeSigningStore } from './code-signing.js';
 import { ExecutionEnvironment } from './environments.js';
 import { launchSpec, linkNodeModules } from './launch.js';
 import { LogShipper, logGroupOf, logStreamName } from './logs.js';
@@ -35,6 +36,7 @@ export class LambdaState {
   readonly store: LambdaStore;
   /** Versions, aliases, policies, URLs and layers. */
   readonly published: PublishedStore;
+  readonly codeSigning: CodeSigningStore;
   readonly logs: LogShipper;
   readonly pool: EnvironmentPool;
   readonly workDir: string;
@@ -49,6 +51,7 @@ export class LambdaState {
     this.endpoint = deps.endpoint();
     this.store = new LambdaStore(deps.db);
     this.published = new PublishedStore(deps.db);
+    this.codeSigning = new CodeSigningStore(deps.db);
     this.logs = new LogShipper(deps.provider, deps.logger, deps.db);
     this.workDir = mkdtempSync(join(tmpdir(), 'nimbus-lambda-'));
     mkdirSync(join(this.workDir, 'code'), { recursive: true });
