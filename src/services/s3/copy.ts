@@ -19,6 +19,7 @@ import { objectEvent } from './notifications.js';
 import { requestedAcl } from './object-extras.js';
 import { headersOf, metadataOf, type StoredHeaders } from './object-headers.js';
 import { readBlobs, writeBlob } from './object-io.js';
+import { newVersionLock, requestedLock } from './object-lock.js';
 import {
   blobsOf,
   checkReadable,
@@ -213,6 +214,9 @@ export function copyOperations(state: S3State) {
       const replace = input.MetadataDirective === 'REPLACE';
       const headers = copiedHeaders(row, input, replace, requestedAcl(state, target, ctx.account, input, false));
       const tags = copiedTags(row, input);
+      // The source's lock is not copied; the copy's own headers and the bucket default apply
+      // (test_s3_copy_object_retention_lock, test_s3_copy_object_legal_hold).
+      const lock = requestedLock(state, target, input);
       const algorithm = copyAlgorithm(row, input);
       // The copy is new bytes: a multipart source becomes one plain object, with a plain MD5 ETag
       // and a whole-object checksum (test_multipart_copy_object_etag).
@@ -238,6 +242,7 @@ export function copyOperations(state: S3State) {
           checksum: JSON.stringify(checksum),
           tags,
           parts: null,
+          lock: newVersionLock(state, bucket, lock),
         });
         objectEvent(state, ctx, bucket, 'ObjectCreated:Copy', {
           key: input.Key,

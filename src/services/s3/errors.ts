@@ -178,3 +178,9 @@ export const headerNotImplemented = (header: string, additionalMessage?: string)
 
 export const invalidTag = (message: string, fields: Record<string, unknown> = {}) =>
   s3Error('InvalidTag', 400, message, fields);
+
+/** A delete or retention change that a version's retention or legal hold forbids (test_s3 TestS3ObjectLockRetention). */
+export const objectLocked = () => accessDenied('Access Denied because object protected by object lock.');
+
+/** An Object Lock request on a bucket made without Object Lock (test_s3 test_s3_object_retention_exc, test_put_object_legal_hold_exc). */
+export const missingObjectLock = () => invalidRequest('Bucket is missing Object Lock Configuration');

@@ -9,6 +9,7 @@
 import type { ClockTimer } from '../../core/clock.js';
 import type * as T from '../../generated/s3/types.js';
 import { invalidArgument, malformedXml } from './errors.js';
+import { isLocked } from './object-lock.js';
 import { storeVersion } from './objects.js';
 import type { S3State } from './state.js';
 import type { ObjectRow } from './store.js';
@@ -158,7 +159,9 @@ export class LifecycleSweeper {
         const versions = rows.filter((other) => other.key === row.key);
         if (versions.length === 1) state.store.deleteVersion(row);
       } else if (row.is_latest === 0 && noncurrentDays !== undefined && newer !== undefined) {
-        if (now >= expiryOf(newer, noncurrentDays)) {
+        // A locked version outlives its rule: S3 does not expire it while its retention or
+        // legal hold holds (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html).
+        if (now >= expiryOf(newer, noncurrentDays) && !isLocked(row, now)) {
           state.store.deleteVersion(row);
           state.dropBlobs([row]);
         }

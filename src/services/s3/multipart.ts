@@ -42,6 +42,7 @@ import { checksumAlgorithmOf, checkUploadIntegrity } from './integrity.js';
 import { objectEvent } from './notifications.js';
 import { headersOf, metadataOf } from './object-headers.js';
 import { multipartEtag, writeBlob } from './object-io.js';
+import { lockJson, lockOf, newVersionLock, requestedLock } from './object-lock.js';
 import { storeVersion, versionOutput } from './objects.js';
 import { httpDate, ownerOf, type S3State } from './state.js';
 import type { PartRow, UploadRow } from './store.js';
@@ -285,8 +286,10 @@ export function multipartOperations(state: S3State) {
 
   return {
     createMultipartUpload(ctx, input) {
-      state.bucket(input.Bucket);
+      const bucket = state.bucket(input.Bucket);
       const { algorithm, type } = uploadChecksumOf(input);
+      // Checked now, applied when the upload completes (test_s3_object_lock_mode_validation: "BAD-VALUE").
+      const lock = lockJson(requestedLock(state, bucket, input));
       const uploadId = newUploadId();
       state.store.transaction(() =>
         state.store.insertUpload({
@@ -301,6 +304,7 @@ export function multipartOperations(state: S3State) {
           checksum_algorithm: algorithm,
           checksum_type: type,
           tags: input.Tagging !== undefined ? JSON.stringify(parseTagging(input.Tagging)) : null,
+          lock,
         }),
       );
       const out: T.CreateMultipartUploadOutput = {
@@ -414,6 +418,7 @@ export function multipartOperations(state: S3State) {
           checksum: checksum ? JSON.stringify(checksum) : null,
           tags: upload.tags,
           parts: JSON.stringify(chosen.map((part) => part.size)),
+          lock: newVersionLock(state, bucket, lockOf(upload)),
         });
         // Parts left out of the object are dropped with the upload.
         const used = new Set(chosen.map((part) => part.blob_id));

@@ -33,6 +33,7 @@ import { objectEvent } from './notifications.js';
 import { requestedAcl } from './object-extras.js';
 import { headersOf, metadataOf, objectHeadersOutput, type StoredHeaders } from './object-headers.js';
 import { readBlobs, writeBlob } from './object-io.js';
+import { addLockOutput, checkDeletable, newVersionLock, requestedLock } from './object-lock.js';
 import { httpDate, type S3State } from './state.js';
 import type { BucketRow, NewObject, ObjectRow } from './store.js';
 import { parseTagging } from './tagging.js';
@@ -276,6 +277,7 @@ function readOutput(
   }
   // Only a part read names the part count (recorded: test_s3 `test_get_object_part` has it, `head-object-with-checksum` not).
   if (row.parts && input.PartNumber !== undefined) out.PartsCount = (JSON.parse(row.parts) as number[]).length;
+  if (row.lock) addLockOutput(row, out);
   if (range) {
     out.ContentLength = range.end - range.start + 1;
     out.ContentRange = `bytes ${range.start}-${range.end}/${row.size}`;
@@ -369,6 +371,7 @@ export function objectOperations(state: S3State) {
       const acl = requestedAcl(state, bucket, ctx.account, input, false);
       if (acl) headers.Acl = acl;
       const tags = input.Tagging !== undefined ? parseTagging(input.Tagging) : undefined;
+      const lock = requestedLock(state, bucket, input);
       // With no checksum from the client S3 computes a CRC64NVME of its own (test_put_object in
       // TestS3PresignedUrl, test_cors_match_methods put-op).
       const algorithm = objectChecksumAlgorithm(input);
@@ -398,6 +401,7 @@ export function objectOperations(state: S3State) {
           checksum: checksum ? checksumJson(checksum) : null,
           tags: tags && tags.length > 0 ? JSON.stringify(tags) : null,
           parts: null,
+          lock: newVersionLock(state, current, lock),
         });
         objectEvent(state, ctx, current, 'ObjectCreated:Put', {
           key: input.Key,
@@ -444,7 +448,9 @@ export function objectOperations(state: S3State) {
         const current = liveObject(state, bucket.name, input.Key);
         if (current && !etagMatches(input.IfMatch, current.etag ?? '')) throw preconditionFailed('If-Match');
       }
-      return state.store.transaction(() => deleteOne(state, ctx, bucket, input.Key, input.VersionId));
+      return state.store.transaction(() =>
+        deleteOne(state, ctx, bucket, input.Key, input.VersionId, input.BypassGovernanceRetention === true),
+      );
     },
 
     deleteObjects(ctx, input) {
@@ -466,7 +472,10 @@ export function objectOperations(state: S3State) {
           ) {
             throw noSuchVersion(object.Key, object.VersionId);
           }
-          const result = state.store.transaction(() => deleteOne(state, ctx, bucket, object.Key, object.VersionId));
+          // A locked version is an AccessDenied entry of its own (test_delete_locked_object).
+          const result = state.store.transaction(() =>
+            deleteOne(state, ctx, bucket, object.Key, object.VersionId, input.BypassGovernanceRetention === true),
+          );
           const entry: T.DeletedObject = { Key: object.Key };
           if (object.VersionId !== undefined) entry.VersionId = object.VersionId;
           if (result.DeleteMarker) {
@@ -509,13 +518,17 @@ function checkDeleteHeaders(
   if (input.IfMatchSize !== undefined) throw headerNotImplemented('x-amz-if-match-size');
 }
 
-/** DeleteObject's work, shared with DeleteObjects. */
+/**
+ * DeleteObject's work, shared with DeleteObjects. Only deleting a version by id meets Object
+ * Lock: a delete marker goes on top of a locked version (test_s3_object_retention_compliance_mode).
+ */
 export function deleteOne(
   state: S3State,
   ctx: RequestContext,
   bucket: BucketRow,
   key: string,
   versionId: string | undefined,
+  bypassGovernance = false,
 ): T.DeleteObjectOutput {
   if (versionId !== undefined) {
     const row = state.store.version(bucket.name, key, versionId);
@@ -526,6 +539,7 @@ export function deleteOne(
       // A version that could exist but does not: nothing to delete (test_delete_object_versioned).
       return { VersionId: versionId };
     }
+    if (row.lock) checkDeletable(row, state.now(), bypassGovernance);
     state.store.deleteVersion(row);
     state.dropBlobs([row]);
     const out: T.DeleteObjectOutput = { VersionId: versionId };

@@ -104,6 +104,15 @@ export const s3Migrations: Migration[] = [
       WHERE is_latest = 1;
     `,
   },
+  {
+    // Object Lock on a version (object-lock.ts): JSON `{ mode, retainUntil, legalHold }`, null when
+    // none was ever set; an upload keeps what CreateMultipartUpload asked for until it completes.
+    version: 3,
+    sql: `
+    ALTER TABLE s3_objects ADD COLUMN lock TEXT;
+    ALTER TABLE s3_uploads ADD COLUMN lock TEXT;
+    `,
+  },
 ];
 
 export interface BucketRow {
@@ -140,9 +149,12 @@ export interface ObjectRow {
   tags: string | null;
   /** JSON of the part sizes of a multipart object (for PartNumber reads), else null. */
   parts: string | null;
+  /** JSON of the version's Object Lock `{ mode, retainUntil, legalHold }` (object-lock.ts), else null. */
+  lock: string | null;
 }
 
-export type NewObject = Omit<ObjectRow, 'id' | 'is_latest'>;
+/** A new version; `lock` may be left out when it has none (a delete marker never has one). */
+export type NewObject = Omit<ObjectRow, 'id' | 'is_latest' | 'lock'> & { lock?: string | null };
 
 /** What putVersion tells of a version it replaced: enough to drop its bytes. */
 export type RemovedVersion = Pick<ObjectRow, 'is_latest' | 'blobs'>;
@@ -159,6 +171,8 @@ export interface UploadRow {
   checksum_algorithm: string | null;
   checksum_type: string | null;
   tags: string | null;
+  /** JSON of the Object Lock asked for (object-lock.ts), applied when the upload completes. */
+  lock: string | null;
 }
 
 export interface PartRow {
@@ -424,8 +438,8 @@ export class S3Store {
     this.#db
       .prepare(
         `INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, size, etag, blobs, last_modified,
-           owner, metadata, headers, storage_class, checksum, tags, parts)
-         VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           owner, metadata, headers, storage_class, checksum, tags, parts, lock)
+         VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         object.bucket,
@@ -443,6 +457,7 @@ export class S3Store {
         object.checksum,
         object.tags,
         object.parts,
+        object.lock ?? null,
       );
     return removed;
   }
@@ -464,6 +479,12 @@ export class S3Store {
   setTags(row: ObjectRow, tags: string | null): void {
     this.#changed(row.bucket, row.key);
     this.#db.prepare('UPDATE s3_objects SET tags = ? WHERE id = ?').run(tags, row.id);
+  }
+
+  /** Replaces one version's Object Lock (JSON), as PutObjectRetention and PutObjectLegalHold do. */
+  setLock(row: ObjectRow, lock: string | null): void {
+    this.#changed(row.bucket, row.key);
+    this.#db.prepare('UPDATE s3_objects SET lock = ? WHERE id = ?').run(lock, row.id);
   }
 
   /** Replaces one version's stored headers (JSON), as a PutObjectAcl does. */
@@ -522,9 +543,9 @@ export class S3Store {
     this.#db
       .prepare(
         `INSERT INTO s3_uploads (upload_id, bucket, key, owner, initiated_at, metadata, headers, storage_class,
-           checksum_algorithm, checksum_type, tags)
+           checksum_algorithm, checksum_type, tags, lock)
          VALUES (@upload_id, @bucket, @key, @owner, @initiated_at, @metadata, @headers, @storage_class,
-           @checksum_algorithm, @checksum_type, @tags)`,
+           @checksum_algorithm, @checksum_type, @tags, @lock)`,
       )
       .run(row);
   }
