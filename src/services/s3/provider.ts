@@ -44,6 +44,13 @@ export const readOnlyOperations: ReadonlySet<string> = new Set([
   'GetObjectTagging',
   'GetObjectAcl',
   'GetBucketLocation',
+  'GetBucketAccelerateConfiguration',
+  'GetBucketRequestPayment',
+  'GetBucketLogging',
+  'GetBucketReplication',
+  'GetObjectLockConfiguration',
+  'GetObjectRetention',
+  'GetObjectLegalHold',
 ]);
 
 /**
