@@ -27,20 +27,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { NimbusCloud } from 'nimbus-aws';
 import { startCloud } from '../../helpers/cloud.js';
-import { assertS3Error, createBucket, s3For } from './s3-helpers.js';
-
-const malformedXml = {
-  code: 'MalformedXML',
-  status: 400,
-  message: 'The XML you provided was not well-formed or did not validate against our published schema',
-};
-
-const noSuchBucket = (name: string) => ({
-  code: 'NoSuchBucket',
-  status: 404,
-  message: 'The specified bucket does not exist',
-  fields: { BucketName: name },
-});
+import { assertS3Error, createBucket, malformedXml, noSuchBucket, s3For } from './s3-helpers.js';
 
 const notFound = (code: string, message: string) => ({ code, status: 404, message, fields: { BucketName: 'photos' } });
 const noSuchTagSet = notFound('NoSuchTagSet', 'The TagSet does not exist');

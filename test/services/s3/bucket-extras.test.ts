@@ -30,24 +30,11 @@ import {
 } from '@aws-sdk/client-s3';
 import type { NimbusCloud } from 'nimbus-aws';
 import { startCloud } from '../../helpers/cloud.js';
-import { assertS3Error, createBucket, s3For } from './s3-helpers.js';
+import { assertS3Error, createBucket, malformedXml, noSuchBucket, s3For } from './s3-helpers.js';
 
 // Expected answers: shared/aws-reference/recorded-responses/services/s3 (test_s3_api
 // TestS3BucketAccelerateConfiguration and TestS3ObjectLock; test_s3 test_s3_request_payer,
 // TestS3BucketLogging, TestS3BucketReplication).
-
-const malformedXml = {
-  code: 'MalformedXML',
-  status: 400,
-  message: 'The XML you provided was not well-formed or did not validate against our published schema',
-};
-
-const noSuchBucket = (name: string) => ({
-  code: 'NoSuchBucket',
-  status: 404,
-  message: 'The specified bucket does not exist',
-  fields: { BucketName: name },
-});
 
 const role = 'arn:aws:iam::111111111111:role/replication';
 const logDelivery = 'http://acs.amazonaws.com/groups/s3/LogDelivery';

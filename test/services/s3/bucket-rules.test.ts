@@ -18,20 +18,7 @@ import {
 import type { NimbusCloud } from 'nimbus-aws';
 import { startCloud } from '../../helpers/cloud.js';
 import { createQueue, sqsFor } from '../sqs/sqs-helpers.js';
-import { assertS3Error, createBucket, s3For } from './s3-helpers.js';
-
-const malformedXml = {
-  code: 'MalformedXML',
-  status: 400,
-  message: 'The XML you provided was not well-formed or did not validate against our published schema',
-};
-
-const noSuchBucket = (name: string) => ({
-  code: 'NoSuchBucket',
-  status: 404,
-  message: 'The specified bucket does not exist',
-  fields: { BucketName: name },
-});
+import { assertS3Error, createBucket, malformedXml, noSuchBucket, s3For } from './s3-helpers.js';
 
 describe('S3 bucket rules: website, lifecycle, notifications', () => {
   let cloud: NimbusCloud;

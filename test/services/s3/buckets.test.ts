@@ -20,14 +20,7 @@ import {
 import type { NimbusCloud } from 'nimbus-aws';
 import { startCloud } from '../../helpers/cloud.js';
 import { recordExchanges } from './object-helpers.js';
-import { assertS3Error, createBucket, s3For } from './s3-helpers.js';
-
-const noSuchBucket = (name: string) => ({
-  code: 'NoSuchBucket',
-  status: 404,
-  message: 'The specified bucket does not exist',
-  fields: { BucketName: name },
-});
+import { assertS3Error, createBucket, noSuchBucket, s3For } from './s3-helpers.js';
 
 describe('S3 buckets', () => {
   let cloud: NimbusCloud;

@@ -25,7 +25,7 @@ import {
 import type { NimbusCloud } from 'nimbus-aws';
 import { startCloud } from '../../helpers/cloud.js';
 import { recordExchanges } from './object-helpers.js';
-import { assertS3Error, createBucket, rejection, s3For } from './s3-helpers.js';
+import { assertS3Error, createBucket, malformedXml, rejection, s3For } from './s3-helpers.js';
 
 const locked = {
   code: 'AccessDenied',
@@ -33,11 +33,6 @@ const locked = {
   message: 'Access Denied because object protected by object lock.',
 };
 const missingLock = { code: 'InvalidRequest', status: 400, message: 'Bucket is missing Object Lock Configuration' };
-const malformed = {
-  code: 'MalformedXML',
-  status: 400,
-  message: 'The XML you provided was not well-formed or did not validate against our published schema',
-};
 const noLockConfiguration = {
   code: 'NoSuchObjectLockConfiguration',
   status: 404,
@@ -167,10 +162,10 @@ describe('Object Lock on object versions', () => {
 
     test('returns MalformedXML for a mode without a date and for an unknown mode', async () => {
       await put();
-      await assertS3Error(putRetention({ Mode: 'GOVERNANCE' }, { BypassGovernanceRetention: true }), malformed);
+      await assertS3Error(putRetention({ Mode: 'GOVERNANCE' }, { BypassGovernanceRetention: true }), malformedXml);
       await assertS3Error(
         putRetention({ Mode: 'BAD-VALUE' as ObjectLockMode, RetainUntilDate: later(600) }),
-        malformed,
+        malformedXml,
       );
     });
 
@@ -289,7 +284,7 @@ describe('Object Lock on object versions', () => {
 
     test('returns MalformedXML for a missing LegalHold, even on a bucket without Object Lock', async () => {
       await put('k', {}, 'plain');
-      await assertS3Error(putHold(undefined, undefined, 'plain'), malformed);
+      await assertS3Error(putHold(undefined, undefined, 'plain'), malformedXml);
     });
   });
 

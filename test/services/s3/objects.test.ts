@@ -14,19 +14,13 @@ import {
 import type { NimbusCloud } from 'nimbus-aws';
 import { startCloud } from '../../helpers/cloud.js';
 import { editHeaders, md5Hex, plainS3, recordExchanges, text } from './object-helpers.js';
-import { assertS3Error, createBucket, rejection, s3For } from './s3-helpers.js';
+import { assertS3Error, createBucket, noSuchBucket, rejection, s3For } from './s3-helpers.js';
 
 const noSuchKey = (key: string) => ({
   code: 'NoSuchKey',
   status: 404,
   message: 'The specified key does not exist.',
   fields: { Key: key },
-});
-const noSuchBucket = (bucket: string) => ({
-  code: 'NoSuchBucket',
-  status: 404,
-  message: 'The specified bucket does not exist',
-  fields: { BucketName: bucket },
 });
 
 /** Keys S3 stores and returns byte for byte (test_put_get_object_special_character, test_object_with_slashes_in_key). */

@@ -84,3 +84,17 @@ export async function assertS3Error(promise: Promise<unknown>, expected: Expecte
   assert.ok(error.$metadata.requestId, 'a request id');
   return error;
 }
+
+/** S3's answer to a document that fails its schema (an unknown enum value, a missing element). */
+export const malformedXml: ExpectedS3Error = {
+  code: 'MalformedXML',
+  status: 400,
+  message: 'The XML you provided was not well-formed or did not validate against our published schema',
+};
+
+export const noSuchBucket = (name: string): ExpectedS3Error => ({
+  code: 'NoSuchBucket',
+  status: 404,
+  message: 'The specified bucket does not exist',
+  fields: { BucketName: name },
+});
