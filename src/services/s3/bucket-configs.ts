@@ -91,16 +91,23 @@ const defaultOwnership: T.OwnershipControls = { Rules: [{ ObjectOwnership: 'Buck
 const defaultTransitionMinimumSize: T.TransitionDefaultMinimumObjectSize = 'all_storage_classes_128K';
 
 /** What every bucket configuration request names. */
-interface BucketRequest {
+export interface BucketRequest {
   Bucket: string;
   ExpectedBucketOwner?: string;
 }
 
-function bucketOf(state: S3State, input: BucketRequest): BucketRow {
+export function bucketOf(state: S3State, input: BucketRequest): BucketRow {
   return ownedBucket(state, input.Bucket, input.ExpectedBucketOwner);
 }
 
-function required<Value>(state: S3State, input: BucketRequest, kind: string, code: string, message: string): Value {
+/** A configuration that must be set: its own not-found error (with BucketName) otherwise. */
+export function required<Value>(
+  state: S3State,
+  input: BucketRequest,
+  kind: string,
+  code: string,
+  message: string,
+): Value {
   bucketOf(state, input);
   const value = state.store.config<Value>(input.Bucket, kind);
   if (value === undefined || value === null) throw configNotFound(code, message, input.Bucket);
@@ -113,7 +120,7 @@ function configOrDefault<Value>(state: S3State, bucket: string, kind: string, fa
   return value === undefined ? fallback : value;
 }
 
-function remove(state: S3State, input: BucketRequest, kind: string): void {
+export function remove(state: S3State, input: BucketRequest, kind: string): void {
   bucketOf(state, input);
   state.store.deleteConfig(input.Bucket, kind);
 }

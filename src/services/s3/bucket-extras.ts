@@ -12,18 +12,10 @@ import { randomBytes } from 'node:crypto';
 import type { S3Operations } from '../../generated/s3/operations.js';
 import type * as T from '../../generated/s3/types.js';
 import type { RequestContext } from '../service-types.js';
-import { ownedBucket } from './bucket-configs.js';
+import { bucketOf, remove, required } from './bucket-configs.js';
 import { configNotFound, invalidRequest, malformedXml, s3Error } from './errors.js';
 import type { S3State } from './state.js';
 import type { BucketRow } from './store.js';
-
-interface BucketRequest {
-  Bucket: string;
-  ExpectedBucketOwner?: string;
-}
-
-const bucketOf = (state: S3State, input: BucketRequest): BucketRow =>
-  ownedBucket(state, input.Bucket, input.ExpectedBucketOwner);
 
 /** The bucket an `arn:aws:s3:::name` names (a replication destination), or the text itself. */
 function bucketNameOf(arn: string): string {
@@ -165,21 +157,18 @@ export function bucketExtraOperations(state: S3State) {
       state.store.setConfig(input.Bucket, 'replication', checkReplication(state, input.ReplicationConfiguration));
     },
     getBucketReplication(_ctx, input) {
-      bucketOf(state, input);
-      const config = state.store.config<T.ReplicationConfiguration>(input.Bucket, 'replication');
-      if (!config) {
-        throw configNotFound(
-          'ReplicationConfigurationNotFoundError',
-          'The replication configuration was not found',
-          input.Bucket,
-        );
-      }
+      const config = required<T.ReplicationConfiguration>(
+        state,
+        input,
+        'replication',
+        'ReplicationConfigurationNotFoundError',
+        'The replication configuration was not found',
+      );
       return { ReplicationConfiguration: config };
     },
     deleteBucketReplication(_ctx, input) {
       // Deleting what is not there is fine (test_replication_config delete-bucket-replication-idempotent).
-      bucketOf(state, input);
-      state.store.deleteConfig(input.Bucket, 'replication');
+      remove(state, input, 'replication');
     },
 
     putObjectLockConfiguration(_ctx, input) {

@@ -169,6 +169,17 @@ function requireObjectLock(bucket: BucketRow): void {
   if (bucket.object_lock !== 1) throw missingObjectLock();
 }
 
+/** The version a retention or hold request names, in a bucket with Object Lock; 405 for a delete marker. */
+function lockableVersion(
+  state: S3State,
+  input: { Bucket: string; Key: string; VersionId?: string },
+  method: 'GET' | 'PUT',
+): ObjectRow {
+  const bucket = state.bucket(input.Bucket);
+  requireObjectLock(bucket);
+  return findObject(state, bucket, input.Key, input.VersionId, method);
+}
+
 const noLockConfiguration = () =>
   s3Error('NoSuchObjectLockConfiguration', 404, 'The specified object does not have a ObjectLock configuration');
 
@@ -193,9 +204,7 @@ function askedRetention(retention: T.ObjectLockRetention | undefined): T.ObjectL
 export function objectLockOperations(state: S3State) {
   return {
     putObjectRetention(_ctx, input) {
-      const bucket = state.bucket(input.Bucket);
-      requireObjectLock(bucket);
-      const row = findObject(state, bucket, input.Key, input.VersionId, 'PUT');
+      const row = lockableVersion(state, input, 'PUT');
       const asked = askedRetention(input.Retention);
       // The date is checked before the version's lock: a past date is InvalidArgument even on a
       // version that would refuse the change.
@@ -224,9 +233,7 @@ export function objectLockOperations(state: S3State) {
     },
 
     getObjectRetention(_ctx, input) {
-      const bucket = state.bucket(input.Bucket);
-      requireObjectLock(bucket);
-      const row = findObject(state, bucket, input.Key, input.VersionId, 'GET');
+      const row = lockableVersion(state, input, 'GET');
       const lock = lockOf(row);
       if (lock?.mode === undefined || lock.retainUntil === undefined) throw noLockConfiguration();
       const out: T.GetObjectRetentionOutput = {
@@ -250,9 +257,7 @@ export function objectLockOperations(state: S3State) {
     },
 
     getObjectLegalHold(_ctx, input) {
-      const bucket = state.bucket(input.Bucket);
-      requireObjectLock(bucket);
-      const row = findObject(state, bucket, input.Key, input.VersionId, 'GET');
+      const row = lockableVersion(state, input, 'GET');
       const status = lockOf(row)?.legalHold;
       if (status === undefined) throw noLockConfiguration();
       const out: T.GetObjectLegalHoldOutput = { LegalHold: { Status: status } };
