@@ -138,9 +138,13 @@ async function answer(
       rawJson: protocol.name === 'json',
     };
     // The provider's synchronous part is one savepoint of this turn's batch (state/database.ts).
-    let output = service.module.readOnlyOperations?.has(operation.name)
-      ? nimbus.db.read(() => dispatch(service, operation, ctx, input))
-      : nimbus.db.request(() => dispatch(service, operation, ctx, input));
+    const { readOnlyOperations, checksBeforeWrites } = service.module;
+    const work = () => dispatch(service, operation, ctx, input);
+    let output = readOnlyOperations?.has(operation.name)
+      ? nimbus.db.read(work)
+      : checksBeforeWrites?.has(operation.name)
+        ? nimbus.db.unguarded(work, isAwsError)
+        : nimbus.db.request(work);
     if (output instanceof Promise) output = await output;
     const response = protocol.serializeOutput(model, operation, output ?? {}, { requestId });
     decideCors(service.provider, input, req, response);
@@ -207,6 +211,10 @@ function decideCors(provider: object, input: Input, req: EdgeRequest, response: 
 async function committed(nimbus: Nimbus): Promise<void> {
   const pending = nimbus.db.settled();
   if (pending) await pending;
+}
+
+function isAwsError(error: unknown): boolean {
+  return error instanceof AwsError;
 }
 
 const streaming = new WeakMap<Operation, boolean>();

@@ -79,6 +79,12 @@ export interface ServiceModule {
    * of its rate) but without a savepoint of their own, since they have nothing to undo.
    */
   readOnlyOperations?: ReadonlySet<string>;
+  /**
+   * Operations whose provider throws its AwsErrors before its first write, so that a failed
+   * request has nothing to undo: the edge runs them in the batch without a savepoint
+   * (`Database.unguarded`; any other error rolls back the whole batch).
+   */
+  checksBeforeWrites?: ReadonlySet<string>;
   createProvider(deps: ServiceDeps): Provider;
 }
 

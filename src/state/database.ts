@@ -253,6 +253,33 @@ export class Database {
     return this.transaction(work);
   }
 
+  /**
+   * Runs a request whose work makes all its checks before its first write (`expected` tells
+   * their errors): in the batch, without a savepoint, which costs 2-3 µs of a 50 µs SQS
+   * SendMessage. An expected error wrote nothing, so it needs no undoing. Any other error (a
+   * statement that failed part-way) may leave writes that cannot be undone alone: the whole batch
+   * is rolled back, and every request in it fails as a failed commit would fail it.
+   */
+  unguarded<T>(work: () => T, expected: (error: unknown) => boolean): T {
+    this.joinBatch();
+    const batch = this.#batch;
+    // Inside a transaction that is not a batch (a caller's own), a savepoint keeps it whole.
+    if (!batch) return this.transaction(work);
+    try {
+      return work();
+    } catch (error) {
+      if (!expected(error)) this.#abandon(batch, error);
+      throw error;
+    }
+  }
+
+  #abandon(batch: Batch, error: unknown): void {
+    if (this.#batch === batch) this.#batch = undefined;
+    if (this.sqlite.open && this.sqlite.inTransaction) this.prepare('ROLLBACK').run();
+    this.#replaced();
+    batch.reject(error);
+  }
+
   /** Runs a request that only reads: in the batch (its read snapshot), with no savepoint. */
   read<T>(work: () => T): T {
     this.joinBatch();

@@ -93,8 +93,8 @@ function changeVisibilityOne(state: SqsState, queue: Queue, handle: string, time
 
 export function messageOperations(state: SqsState, sweeper: Sweeper) {
   function send(ctx: RequestContext, queue: Queue, checked: CheckedMessage[]): T.SendMessageResult[] {
-    // No savepoint of its own: the request's (or S3's notification transaction) already undoes all
-    // of a send that fails part-way, and a savepoint pair cost 2% of a SendMessage.
+    // No savepoint of its own: every check came first, and a send that fails part-way for any
+    // other reason rolls back the request's batch (or S3's notification transaction).
     const results = checked.map((message) => storeMessage(state, ctx, queue, message));
     state.waiters.signal(queue.id);
     sweeper.expect(state.now() + queue.retentionSeconds * 1000);

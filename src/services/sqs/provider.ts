@@ -21,6 +21,20 @@ import { Sweeper } from './sweeper.js';
 export const operations = sqsOperations;
 export const migrations: Migration[] = sqsMigrations;
 
+/**
+ * The message operations make every check before they write (store.ts `atomic` says why), and a
+ * batch's entries catch their own AwsErrors: they run without a savepoint of their own.
+ */
+export const checksBeforeWrites: ReadonlySet<string> = new Set([
+  'SendMessage',
+  'SendMessageBatch',
+  'ReceiveMessage',
+  'DeleteMessage',
+  'DeleteMessageBatch',
+  'ChangeMessageVisibility',
+  'ChangeMessageVisibilityBatch',
+]);
+
 export function createProvider(deps: ServiceDeps): Provider {
   const state = new SqsState(deps);
   const sweeper = new Sweeper(state);

@@ -86,7 +86,7 @@ function receiveFifo(state: SqsState, queue: Queue, opts: ReceiveOptions, now: n
 }
 
 /**
- * Receives what is visible now. A request's own receive is part of its savepoint (`atomic`); a
+ * Receives what is visible now. A request's own receive is part of its batch (`atomic`); a
  * long poll's later receive runs outside its request, maybe inside a batch opened by others, so it
  * takes a savepoint of its own (`transaction`).
  */

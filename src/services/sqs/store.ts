@@ -183,10 +183,11 @@ export class SqsStore {
 
   /**
    * Runs the work of one message operation (send, receive, delete, change visibility) atomically.
-   * Inside a transaction already open (a request's savepoint, a caller's transaction) it is simply
-   * part of that one, since a savepoint of its own would undo nothing that one does not: these
-   * operations throw their AwsErrors before they write (batch entries and SNS deliveries catch those
-   * and go on), and any other error propagates to the enclosing savepoint. A nested savepoint
+   * Inside a transaction already open (a request's batch, a caller's transaction) it is simply
+   * part of that one, since a savepoint of its own would undo nothing: these operations throw
+   * their AwsErrors before they write (batch entries and SNS deliveries catch those and go on;
+   * the edge runs their requests without a savepoint, provider.ts `checksBeforeWrites`), and any
+   * other error propagates to the enclosing savepoint or rolls back the request's batch. A savepoint
    * journals every page it touches once more: 27 µs a delivery in a 10-queue SNS fan-out, 8 µs a
    * ReceiveMessage. Outside any transaction (Lambda's pollers) it is a transaction of its own.
    */
