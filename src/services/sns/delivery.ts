@@ -186,7 +186,7 @@ export class Fanout {
       sqs.sendFromService(subscription.endpoint, [send], snsSenderId);
     } catch (error) {
       // A queue refuses a message (AwsError) before it writes anything; any other failure fails the
-      // publish, whose savepoint then undoes every delivery of it.
+      // publish, and the rollback of its batch (or its caller's transaction) undoes every delivery.
       if (!(error instanceof AwsError)) throw error;
       this.#failed(subscription, send, error);
     }

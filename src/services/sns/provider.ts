@@ -22,6 +22,11 @@ import { topicOperations } from './topics.js';
 
 export const operations = snsOperations;
 export const migrations: Migration[] = [...snsMigrations, ...platformMigrations];
+/**
+ * Publish checks every message before it writes (a FIFO topic's sequence and deduplication id),
+ * and each delivery catches its queue's refusal: it runs without a savepoint of its own.
+ */
+export const checksBeforeWrites: ReadonlySet<string> = new Set(['Publish', 'PublishBatch']);
 export const readOnlyOperations: ReadonlySet<string> = new Set([
   'GetTopicAttributes',
   'ListTopics',

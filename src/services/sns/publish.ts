@@ -4,6 +4,7 @@
  * https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
  */
 import { hash, randomUUID } from 'node:crypto';
+import { AwsError } from '../../errors/aws-error.js';
 import {
   BatchEntryIdsNotDistinctException,
   BatchRequestTooLongException,
@@ -191,10 +192,13 @@ export function publishOperations(state: SnsState, fanout: Fanout) {
         signingAhead--;
       })
       .then(() =>
-        state.deps.db.request(() => {
+        // No savepoint: a delivery catches its queue's refusal (an AwsError, before any write), and
+        // anything else rolls back the whole batch (a savepoint here journalled each page the
+        // fan-out touched once more).
+        state.deps.db.unguarded(() => {
           for (const delivery of deliveries) fanout.deliver(delivery);
           return prepared.map((p) => p.out);
-        }),
+        }, isAwsError),
       );
   }
 
@@ -310,6 +314,10 @@ export function publishOperations(state: SnsState, fanout: Fanout) {
     );
     return published instanceof Promise ? published.then(answer) : answer(published);
   }
+}
+
+function isAwsError(error: unknown): boolean {
+  return error instanceof AwsError;
 }
 
 function isTopicArn(arn: string): boolean {
