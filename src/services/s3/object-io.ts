@@ -10,6 +10,7 @@ import { PassThrough, type Readable, Transform, type TransformCallback } from 'n
 import { errorType } from '../../errors/aws-error.js';
 import { type BlobStore, streamBufferBytes } from '../../state/blob-store.js';
 import { type ChecksumAlgorithm, crc64nvmeDigest, createChecksum } from './checksums.js';
+import { type Digests, type OffloadedDigest, offloadedDigest } from './digest-offload.js';
 import { incompleteBody, invalidRequest } from './errors.js';
 
 export interface WrittenBlob {
@@ -37,6 +38,24 @@ class Digest extends Transform {
     this.checksum?.update(chunk);
     done(null, chunk);
   }
+
+  digests(): Promise<Digests> {
+    return Promise.resolve({ md5Hex: this.md5.digest('hex'), checksum: this.checksum?.digest() });
+  }
+}
+
+/**
+ * From this size (or when the size is unknown) an upload is digested on the worker thread
+ * (digest-offload.ts); below it the round trip to the worker costs more than the digest.
+ */
+const offloadBytes = 4 * 1024 * 1024;
+
+function digestFor(
+  algorithm: ChecksumAlgorithm | undefined,
+  expectedLength: number | undefined,
+): Digest | OffloadedDigest {
+  const large = expectedLength === undefined || !Number.isFinite(expectedLength) || expectedLength >= offloadBytes;
+  return (large ? offloadedDigest(algorithm) : undefined) ?? new Digest(algorithm);
 }
 
 /**
@@ -53,7 +72,7 @@ export async function writeBlob(
   if (typeof (body as Readable | undefined)?.pipe !== 'function') {
     return writeHeldBody(blobs, body as Buffer | Uint8Array | string | undefined, algorithm, expectedLength);
   }
-  const digest = new Digest(algorithm);
+  const digest = digestFor(algorithm, expectedLength);
   const source = body as Readable;
   const blobId = blobs.newId();
   const piped = source.pipe(digest);
@@ -68,12 +87,14 @@ export async function writeBlob(
     await blobs.delete(blobId);
     throw incompleteBody();
   }
-  return {
-    blobId,
-    size: digest.size,
-    md5Hex: digest.md5.digest('hex'),
-    checksum: digest.checksum?.digest(),
-  };
+  let digests: Digests;
+  try {
+    digests = await digest.digests();
+  } catch (error) {
+    await blobs.delete(blobId).catch(() => {});
+    throw error;
+  }
+  return { blobId, size: digest.size, ...digests };
 }
 
 /**

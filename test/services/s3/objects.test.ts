@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import {
@@ -12,7 +13,9 @@ import {
   type StorageClass,
 } from '@aws-sdk/client-s3';
 import type { NimbusCloud } from 'nimbus-aws';
+import { checksumOf } from '../../../src/services/s3/checksums.js';
 import { startCloud } from '../../helpers/cloud.js';
+import { MiB, patternBytes } from './fixtures.js';
 import { editHeaders, md5Hex, plainS3, recordExchanges, text } from './object-helpers.js';
 import { assertS3Error, createBucket, noSuchBucket, rejection, s3For } from './s3-helpers.js';
 
@@ -378,6 +381,53 @@ describe('GetObject and HeadObject', () => {
     assert.equal(put.ETag, `"${md5Hex(body)}"`);
     const out = await s3.send(new GetObjectCommand({ Bucket: 'bucket-a', Key: 'big' }));
     assert.ok(Buffer.from((await out.Body?.transformToByteArray()) ?? []).equals(body));
+  });
+
+  test('a 9 MiB object, digested off the event loop, has the MD5 ETag and the checksums of its bytes', async () => {
+    await createBucket(s3, 'bucket-a');
+    const body = patternBytes(9 * MiB + 5, 11);
+    const put = await s3.send(
+      new PutObjectCommand({ Bucket: 'bucket-a', Key: 'large', Body: body, ChecksumAlgorithm: 'SHA256' }),
+    );
+    assert.equal(put.ETag, `"${md5Hex(body)}"`);
+    assert.equal(put.ChecksumSHA256, createHash('sha256').update(body).digest('base64'));
+    const plain = await s3.send(new PutObjectCommand({ Bucket: 'bucket-a', Key: 'default', Body: body }));
+    assert.equal(plain.ETag, `"${md5Hex(body)}"`);
+    // SDK v3 sends a CRC32 of its own accord.
+    assert.equal(plain.ChecksumCRC32, checksumOf('CRC32', body));
+    const out = await s3.send(new GetObjectCommand({ Bucket: 'bucket-a', Key: 'large' }));
+    assert.ok(Buffer.from((await out.Body?.transformToByteArray()) ?? []).equals(body));
+  });
+
+  test('an upload its client abandons half-way stores nothing, and the next upload is digested whole', async () => {
+    await createBucket(s3, 'bucket-a');
+    const url = new URL(`${cloud.endpoint}/bucket-a/abandoned`);
+    await new Promise<void>((resolve) => {
+      const request = httpRequest({
+        host: url.hostname,
+        port: url.port,
+        method: 'PUT',
+        path: url.pathname,
+        headers: {
+          'content-length': String(8 * MiB),
+          authorization:
+            'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0',
+          'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
+        },
+      });
+      request.on('error', () => resolve());
+      request.write(patternBytes(5 * MiB, 12), () => {
+        request.destroy();
+        resolve();
+      });
+    });
+    const body = patternBytes(6 * MiB, 13);
+    const put = await s3.send(new PutObjectCommand({ Bucket: 'bucket-a', Key: 'next', Body: body }));
+    assert.equal(put.ETag, `"${md5Hex(body)}"`);
+    await assertS3Error(s3.send(new HeadObjectCommand({ Bucket: 'bucket-a', Key: 'abandoned' })), {
+      code: 'NotFound',
+      status: 404,
+    });
   });
 });
 
