@@ -137,7 +137,8 @@ async function answer(
       onClientGone: (listener: () => void) => onClientGone(res, listener),
       rawJson: protocol.name === 'json',
     };
-    // The provider's synchronous part is one savepoint of this turn's batch (state/database.ts).
+    // The provider's synchronous part is one savepoint of this turn's batch (state/database.ts),
+    // or joins it without one: a read, or an operation that makes every check before it writes.
     const { readOnlyOperations, checksBeforeWrites } = service.module;
     const work = () => dispatch(service, operation, ctx, input);
     let output = readOnlyOperations?.has(operation.name)
