@@ -115,6 +115,7 @@ export function deleteVersion(state: LambdaState, fn: StoredFunction, qualifier:
       );
     }
     state.published.deleteVersion(fn.account, fn.region, fn.name, Number(qualifier));
+    state.settings.forgetVersion(fn.account, fn.region, fn.name, qualifier);
     return state.published.blobInUse(stored.codeBlob);
   });
   state.pool.stopFunction(fn.account, fn.region, fn.name, qualifier);
@@ -190,6 +191,8 @@ export function aliasOperations(state: LambdaState) {
       state.store.transaction(() => {
         const fn = aliasFunction(state, ctx, input.FunctionName);
         state.published.deleteAlias(fn.account, fn.region, fn.name, input.Name);
+        // get_provisioned_alias_postaliasdelete, list_response_postdeletes: its provisioned concurrency goes too.
+        state.settings.deleteProvisioned(fn.account, fn.region, fn.name, input.Name);
       });
     },
 

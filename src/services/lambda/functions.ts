@@ -275,6 +275,7 @@ export function functionOperations(state: LambdaState) {
       const versionBlobs = state.store.transaction(() => {
         state.store.delete(fn.account, fn.region, fn.name);
         state.codeSigning.unlink(fn.account, fn.region, fn.name);
+        state.settings.forgetFunction(fn.account, fn.region, fn.name);
         return state.published.deleteFunction(fn.account, fn.region, fn.name);
       });
       state.pool.stopFunction(fn.account, fn.region, fn.name);

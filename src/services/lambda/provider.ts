@@ -4,7 +4,9 @@
  * The operations live with their resources (functions.ts, invoke.ts, settings.ts), each a table
  * checked against the generated interface; from-services.ts is what other services call.
  * Versions, aliases, resource policies, layers and function URLs have files of their own
- * (versions.ts, aliases.ts, permissions.ts, layers.ts, urls.ts, streaming.ts). Operations not here answer 501.
+ * (versions.ts, aliases.ts, permissions.ts, layers.ts, urls.ts, streaming.ts), as have code signing
+ * (code-signing.ts) and provisioned concurrency, account settings, recursion and runtime management
+ * (function-settings.ts). Operations not here answer 501.
  */
 import { type LambdaOperations, lambdaOperations } from '../../generated/lambda/operations.js';
 import type { Migration } from '../../state/database.js';
@@ -13,6 +15,8 @@ import { aliasOperations } from './aliases.js';
 import { codeSigningMigrations, codeSigningOperations } from './code-signing.js';
 import { EventSources } from './event-sources/index.js';
 import { fromServicesOperations, type LambdaFromServices } from './from-services.js';
+import { functionSettingOperations } from './function-settings.js';
+import { functionSettingsMigrations } from './function-settings-store.js';
 import { functionOperations } from './functions.js';
 import { inspect } from './inspection.js';
 import { EventQueue, invokeOperations } from './invoke.js';
@@ -27,7 +31,12 @@ import { urlOperations } from './urls.js';
 import { versionOperations } from './versions.js';
 
 export const operations = lambdaOperations;
-export const migrations: Migration[] = [...lambdaMigrations, ...publishedMigrations, ...codeSigningMigrations];
+export const migrations: Migration[] = [
+  ...lambdaMigrations,
+  ...publishedMigrations,
+  ...codeSigningMigrations,
+  ...functionSettingsMigrations,
+];
 export const readOnlyOperations: ReadonlySet<string> = new Set([
   'GetFunction',
   'GetFunctionConfiguration',
@@ -53,6 +62,11 @@ export const readOnlyOperations: ReadonlySet<string> = new Set([
   'ListCodeSigningConfigs',
   'GetFunctionCodeSigningConfig',
   'ListFunctionsByCodeSigningConfig',
+  'GetProvisionedConcurrencyConfig',
+  'ListProvisionedConcurrencyConfigs',
+  'GetAccountSettings',
+  'GetFunctionRecursionConfig',
+  'GetRuntimeManagementConfig',
 ]);
 
 export function createProvider(deps: ServiceDeps): Provider {
@@ -72,6 +86,7 @@ export function createProvider(deps: ServiceDeps): Provider {
     ...urlOperations(state),
     ...streamingOperations(state),
     ...codeSigningOperations(state),
+    ...functionSettingOperations(state),
     control: (request: ControlRequest) => inspect(state, request),
     dispose() {
       eventSources.dispose();

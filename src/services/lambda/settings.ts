@@ -5,6 +5,7 @@
  * Texts: shared/aws-reference/recorded-responses/services/lambda_/test_lambda_api.snapshot.json,
  * TestLambdaReservedConcurrency and TestLambdaTag.
  */
+import { InvalidParameterValueException } from '../../generated/lambda/errors.js';
 import type { LambdaOperations } from '../../generated/lambda/operations.js';
 import type { RequestContext } from '../service-types.js';
 import { functionNotFound, invalidParameter } from './errors.js';
@@ -13,8 +14,8 @@ import type { LambdaState } from './state.js';
 import type { StoredFunction } from './store.js';
 
 /** AWS's default account limit, and the part of it no function may reserve. */
-const accountConcurrency = 1000;
-const minUnreserved = 100;
+export const accountConcurrency = 1000;
+export const minUnreserved = 100;
 
 /** A function named without qualifier; `suffix` is what the not-found message appends (`:$LATEST`). */
 function unqualifiedFunction(state: LambdaState, ctx: RequestContext, name: string, suffix?: string): StoredFunction {
@@ -50,6 +51,14 @@ export function settingOperations(state: LambdaState) {
         if (others + input.ReservedConcurrentExecutions > accountConcurrency - minUnreserved) {
           throw invalidParameter(
             `Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${minUnreserved}].`,
+          );
+        }
+        // test_lambda.snapshot.json test_reserved_provisioned_overlap `reserved_lower_than_provisioned_exc`:
+        // AWS's spacing, no Type.
+        const provisioned = state.settings.provisionedTotal(fn.account, fn.region, fn.name);
+        if (input.ReservedConcurrentExecutions < provisioned) {
+          throw new InvalidParameterValueException(
+            ` ReservedConcurrentExecutions  ${input.ReservedConcurrentExecutions} should not be lower than function's total provisioned concurrency [${provisioned}].`,
           );
         }
         state.store.update({ ...fn, reservedConcurrency: input.ReservedConcurrentExecutions });

@@ -18,6 +18,7 @@ import type { ServiceDeps } from '../service-types.js';
 import { codeDirectory, extractZip, isDirectory, mergeDirectories } from './code.js';
 import { CodeSigningStore } from './code-signing.js';
 import { ExecutionEnvironment } from './environments.js';
+import { FunctionSettingsStore } from './function-settings-store.js';
 import { launchSpec, linkNodeModules } from './launch.js';
 import { LogShipper, logGroupOf, logStreamName } from './logs.js';
 import { EnvironmentPool, functionKey } from './pool.js';
@@ -37,6 +38,8 @@ export class LambdaState {
   /** Versions, aliases, policies, URLs and layers. */
   readonly published: PublishedStore;
   readonly codeSigning: CodeSigningStore;
+  /** Provisioned concurrency, recursive loop detection and runtime management. */
+  readonly settings: FunctionSettingsStore;
   readonly logs: LogShipper;
   readonly pool: EnvironmentPool;
   readonly workDir: string;
@@ -52,6 +55,7 @@ export class LambdaState {
     this.store = new LambdaStore(deps.db);
     this.published = new PublishedStore(deps.db);
     this.codeSigning = new CodeSigningStore(deps.db);
+    this.settings = new FunctionSettingsStore(deps.db);
     this.logs = new LogShipper(deps.provider, deps.logger, deps.db);
     this.workDir = mkdtempSync(join(tmpdir(), 'nimbus-lambda-'));
     mkdirSync(join(this.workDir, 'code'), { recursive: true });
