@@ -1365,7 +1365,7 @@ export interface RecursiveInvocationException {
   Type?: string;
   Message?: string;
 }
-export type RecursiveLoop = "Allow" | "Terminate";
+export type RecursiveLoop = "Terminate" | "Allow";
 export interface RemoveLayerVersionPermissionRequest {
   LayerName: string;
   VersionNumber: number;

@@ -441,8 +441,8 @@ describe('Lambda function settings', () => {
 
     test('returns ValidationException for a value that is not Allow or Terminate', async () => {
       const created = await createFunction(client, {});
-      // AWS lists the set as [Terminate, Allow] (put_recursion_invalid_value_error); the model,
-      // which the front end's validation follows, orders it [Allow, Terminate].
+      // AWS lists the set as [Terminate, Allow] (put_recursion_invalid_value_error; the model
+      // patch puts it in that order).
       await rejects(
         client.send(
           new PutFunctionRecursionConfigCommand({
@@ -451,7 +451,7 @@ describe('Lambda function settings', () => {
           }),
         ),
         'ValidationException',
-        "1 validation error detected: Value 'InvalidValue' at 'recursiveLoop' failed to satisfy constraint: Member must satisfy enum value set: [Allow, Terminate]",
+        "1 validation error detected: Value 'InvalidValue' at 'recursiveLoop' failed to satisfy constraint: Member must satisfy enum value set: [Terminate, Allow]",
         400,
       );
     });
