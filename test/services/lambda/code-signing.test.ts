@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import type { NimbusCloud } from 'nimbus-aws';
 import { startCloud } from '../../helpers/cloud.js';
-import { createFunction, functionName, lambdaClient } from './lambda-helpers.js';
+import { createFunction, functionName, lambdaClient, rejectsWith } from './lambda-helpers.js';
 
 // Expected answers: shared/aws-reference/recorded-responses/services/lambda_/test_lambda_api
 // (TestCodeSigningConfig test_function_code_signing_config, test_code_signing_not_found_excs).
@@ -23,15 +23,6 @@ import { createFunction, functionName, lambdaClient } from './lambda-helpers.js'
 const profile = 'arn:aws:signer:us-east-1:000000000000:/signing-profiles/test';
 const fnArn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
 const missingConfig = 'arn:aws:lambda:us-east-1:000000000000:code-signing-config:csc-0123456789abcdef0';
-
-async function rejects(promise: Promise<unknown>, name: string, message: string, status = 404): Promise<void> {
-  await assert.rejects(promise, (error: Error & { $metadata?: { httpStatusCode?: number } }) => {
-    assert.equal(error.name, name);
-    assert.equal(error.message, message);
-    assert.equal(error.$metadata?.httpStatusCode, status);
-    return true;
-  });
-}
 
 describe('Lambda code signing configurations', () => {
   let cloud: NimbusCloud;
@@ -80,7 +71,7 @@ describe('Lambda code signing configurations', () => {
 
     const deleted = await client.send(new DeleteCodeSigningConfigCommand({ CodeSigningConfigArn: arn }));
     assert.equal(deleted.$metadata.httpStatusCode, 204);
-    await rejects(
+    await rejectsWith(
       client.send(new GetCodeSigningConfigCommand({ CodeSigningConfigArn: arn })),
       'ResourceNotFoundException',
       `The Lambda code signing configuration ${arn} can not be found.`,
@@ -130,39 +121,39 @@ describe('Lambda code signing configurations', () => {
     const missingFn = 'csc-test-doesnotexist';
     const fnNotFound = `Function not found: ${fnArn(missingFn)}`;
     const configNotFound = `The Lambda code signing configuration ${missingConfig} can not be found.`;
-    await rejects(
+    await rejectsWith(
       client.send(new DeleteCodeSigningConfigCommand({ CodeSigningConfigArn: missingConfig })),
       'ResourceNotFoundException',
       configNotFound,
     );
-    await rejects(
+    await rejectsWith(
       client.send(new UpdateCodeSigningConfigCommand({ CodeSigningConfigArn: missingConfig, Description: 'x' })),
       'ResourceNotFoundException',
       configNotFound,
     );
-    await rejects(
+    await rejectsWith(
       client.send(new ListFunctionsByCodeSigningConfigCommand({ CodeSigningConfigArn: missingConfig })),
       'ResourceNotFoundException',
       configNotFound,
     );
-    await rejects(
+    await rejectsWith(
       client.send(new GetFunctionCodeSigningConfigCommand({ FunctionName: missingFn })),
       'ResourceNotFoundException',
       fnNotFound,
     );
-    await rejects(
+    await rejectsWith(
       client.send(new DeleteFunctionCodeSigningConfigCommand({ FunctionName: missingFn })),
       'ResourceNotFoundException',
       fnNotFound,
     );
     const arn = (await create()).CodeSigningConfig?.CodeSigningConfigArn as string;
-    await rejects(
+    await rejectsWith(
       client.send(new PutFunctionCodeSigningConfigCommand({ FunctionName: missingFn, CodeSigningConfigArn: arn })),
       'ResourceNotFoundException',
       fnNotFound,
     );
     // With both unknown, the configuration is named.
-    await rejects(
+    await rejectsWith(
       client.send(
         new PutFunctionCodeSigningConfigCommand({ FunctionName: missingFn, CodeSigningConfigArn: missingConfig }),
       ),
@@ -177,7 +168,7 @@ describe('Lambda code signing configurations', () => {
     await createFunction(client, { FunctionName: name, CodeSigningConfigArn: arn });
     const got = await client.send(new GetFunctionCodeSigningConfigCommand({ FunctionName: name }));
     assert.equal(got.CodeSigningConfigArn, arn);
-    await rejects(
+    await rejectsWith(
       createFunction(client, { FunctionName: functionName('csc'), CodeSigningConfigArn: missingConfig }),
       'CodeSigningConfigNotFoundException',
       `The code signing configuration cannot be found. Check that the provided configuration is not deleted: ${missingConfig}.`,
@@ -189,7 +180,7 @@ describe('Lambda code signing configurations', () => {
     const name = functionName('csc');
     await createFunction(client, { FunctionName: name });
     await client.send(new PutFunctionCodeSigningConfigCommand({ FunctionName: name, CodeSigningConfigArn: arn }));
-    await rejects(
+    await rejectsWith(
       client.send(new DeleteCodeSigningConfigCommand({ CodeSigningConfigArn: arn })),
       'ResourceConflictException',
       `The code signing configuration ${arn} is used by one or more functions.`,

@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import type { NimbusCloud } from 'nimbus-aws';
 import { startCloud } from '../../helpers/cloud.js';
-import { createFunction, functionName, lambdaClient, zip } from './lambda-helpers.js';
+import { createFunction, functionName, lambdaClient, rejectsWith, zip } from './lambda-helpers.js';
 
 // Expected answers: shared/aws-reference/recorded-responses/services/lambda_/test_lambda_api
 // (TestLambdaProvisionedConcurrency, TestLambdaAccountSettings, TestLambdaRecursion) and
@@ -33,15 +33,6 @@ const fnArn = (name: string, qualifier?: string, region = 'us-east-1') =>
 const lambdaDate = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/;
 const runtimeVersion =
   'arn:aws:lambda:us-east-1::runtime:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
-
-async function rejects(promise: Promise<unknown>, name: string, message: string, status: number): Promise<void> {
-  await assert.rejects(promise, (error: Error & { $metadata?: { httpStatusCode?: number } }) => {
-    assert.equal(error.name, name);
-    assert.equal(error.message, message);
-    assert.equal(error.$metadata?.httpStatusCode, status);
-    return true;
-  });
-}
 
 describe('Lambda function settings', () => {
   let cloud: NimbusCloud;
@@ -102,7 +93,7 @@ describe('Lambda function settings', () => {
 
     test('refuses $LATEST with InvalidParameterValueException', async () => {
       const name = await published();
-      await rejects(
+      await rejectsWith(
         put(name, '$LATEST'),
         'InvalidParameterValueException',
         'Provisioned Concurrency Configs cannot be applied to unpublished function versions.',
@@ -112,7 +103,7 @@ describe('Lambda function settings', () => {
 
     test('returns ValidationException for 0', async () => {
       const name = await published();
-      await rejects(
+      await rejectsWith(
         put(name, '1', 0),
         'ValidationException',
         "1 validation error detected: Value '0' at 'provisionedConcurrentExecutions' failed to satisfy constraint: Member must have value greater than or equal to 1",
@@ -122,20 +113,20 @@ describe('Lambda function settings', () => {
 
     test('returns ResourceNotFoundException for a missing alias, version or function', async () => {
       const name = await published();
-      await rejects(
+      await rejectsWith(
         put(name, 'doesnotexist'),
         'ResourceNotFoundException',
         `Cannot find alias arn: ${fnArn(name, 'doesnotexist')}`,
         404,
       );
-      await rejects(put(name, '10'), 'ResourceNotFoundException', `Function not found: ${fnArn(name, '10')}`, 404);
-      await rejects(
+      await rejectsWith(put(name, '10'), 'ResourceNotFoundException', `Function not found: ${fnArn(name, '10')}`, 404);
+      await rejectsWith(
         put('doesnotexist', 'noalias'),
         'ResourceNotFoundException',
         `Cannot find alias arn: ${fnArn('doesnotexist', 'noalias')}`,
         404,
       );
-      await rejects(
+      await rejectsWith(
         put('doesnotexist', '1'),
         'ResourceNotFoundException',
         `Function not found: ${fnArn('doesnotexist', '1')}`,
@@ -149,8 +140,8 @@ describe('Lambda function settings', () => {
       await put(name, '1', 2);
       const message =
         'Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function';
-      await rejects(put(name, '2', 1), 'InvalidParameterValueException', message, 400);
-      await rejects(put(name, '1', 3), 'InvalidParameterValueException', message, 400);
+      await rejectsWith(put(name, '2', 1), 'InvalidParameterValueException', message, 400);
+      await rejectsWith(put(name, '1', 3), 'InvalidParameterValueException', message, 400);
       // Its own configuration does not count against itself.
       assert.equal((await put(name, '1', 1)).RequestedProvisionedConcurrentExecutions, 1);
     });
@@ -158,13 +149,13 @@ describe('Lambda function settings', () => {
     test("refuses more than the account's unreserved concurrency, and leaving it under 100", async () => {
       const west = lambdaClient(cloud, 'us-west-2');
       const name = await published({ on: west });
-      await rejects(
+      await rejectsWith(
         put(name, '1', 1001, west),
         'InvalidParameterValueException',
         "Specified ConcurrentExecutions for function is greater than account's unreserved concurrency [1000].",
         400,
       );
-      await rejects(
+      await rejectsWith(
         put(name, '1', 901, west),
         'InvalidParameterValueException',
         "Specified ConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100].",
@@ -176,7 +167,7 @@ describe('Lambda function settings', () => {
     test('returns ResourceConflictException for an alias and its version both provisioned', async () => {
       const name = await published({ alias: true });
       await put(name, '1');
-      await rejects(
+      await rejectsWith(
         put(name, 'live'),
         'ResourceConflictException',
         "Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version",
@@ -184,7 +175,7 @@ describe('Lambda function settings', () => {
       );
       await client.send(new DeleteProvisionedConcurrencyConfigCommand({ FunctionName: name, Qualifier: '1' }));
       await put(name, 'live');
-      await rejects(
+      await rejectsWith(
         put(name, '1'),
         'ResourceConflictException',
         'Version is pointed by a Provisioned Concurrency alias',
@@ -208,7 +199,7 @@ describe('Lambda function settings', () => {
 
     test('returns ProvisionedConcurrencyConfigNotFoundException when none is set', async () => {
       const name = await published();
-      await rejects(
+      await rejectsWith(
         get(name, '1'),
         'ProvisionedConcurrencyConfigNotFoundException',
         'No Provisioned Concurrency Config found for this function',
@@ -218,20 +209,20 @@ describe('Lambda function settings', () => {
 
     test('refuses $LATEST and names a missing alias or version', async () => {
       const name = await published();
-      await rejects(
+      await rejectsWith(
         get(name, '$LATEST'),
         'InvalidParameterValueException',
         'The function resource provided must be an alias or a published version.',
         400,
       );
-      await rejects(
+      await rejectsWith(
         get(name, 'noalias'),
         'ResourceNotFoundException',
         `Cannot find alias arn: ${fnArn(name, 'noalias')}`,
         404,
       );
-      await rejects(get(name, '10'), 'ResourceNotFoundException', `Function not found: ${fnArn(name, '10')}`, 404);
-      await rejects(
+      await rejectsWith(get(name, '10'), 'ResourceNotFoundException', `Function not found: ${fnArn(name, '10')}`, 404);
+      await rejectsWith(
         get('doesnotexist', 'noalias'),
         'ResourceNotFoundException',
         `Cannot find alias arn: ${fnArn('doesnotexist', 'noalias')}`,
@@ -248,7 +239,7 @@ describe('Lambda function settings', () => {
       const name = await published();
       await put(name, '1');
       assert.equal((await remove(name, '1')).$metadata.httpStatusCode, 204);
-      await rejects(
+      await rejectsWith(
         get(name, '1'),
         'ProvisionedConcurrencyConfigNotFoundException',
         'No Provisioned Concurrency Config found for this function',
@@ -263,25 +254,30 @@ describe('Lambda function settings', () => {
 
     test('refuses $LATEST and names a missing function, alias or version', async () => {
       const name = await published();
-      await rejects(
+      await rejectsWith(
         remove(name, '$LATEST'),
         'InvalidParameterValueException',
         'The function resource provided must be an alias or a published version.',
         400,
       );
-      await rejects(
+      await rejectsWith(
         remove('doesnotexist', '1'),
         'ResourceNotFoundException',
         `Function not found: ${fnArn('doesnotexist', '1')}`,
         404,
       );
-      await rejects(
+      await rejectsWith(
         remove(name, 'noalias'),
         'ResourceNotFoundException',
         `Cannot find alias arn: ${fnArn(name, 'noalias')}`,
         404,
       );
-      await rejects(remove(name, '10'), 'ResourceNotFoundException', `Function not found: ${fnArn(name, '10')}`, 404);
+      await rejectsWith(
+        remove(name, '10'),
+        'ResourceNotFoundException',
+        `Function not found: ${fnArn(name, '10')}`,
+        404,
+      );
     });
   });
 
@@ -311,7 +307,7 @@ describe('Lambda function settings', () => {
     });
 
     test('returns ResourceNotFoundException naming the unqualified function', async () => {
-      await rejects(
+      await rejectsWith(
         list('doesnotexist'),
         'ResourceNotFoundException',
         `Function not found: ${fnArn('doesnotexist')}`,
@@ -324,7 +320,7 @@ describe('Lambda function settings', () => {
       await put(name, 'live');
       await put(name, '2');
       await client.send(new DeleteAliasCommand({ FunctionName: name, Name: 'live' }));
-      await rejects(
+      await rejectsWith(
         get(name, 'live'),
         'ResourceNotFoundException',
         `Cannot find alias arn: ${fnArn(name, 'live')}`,
@@ -345,7 +341,7 @@ describe('Lambda function settings', () => {
     test("refuses less than the function's provisioned concurrency", async () => {
       const name = await published();
       await put(name, '1', 2);
-      await rejects(
+      await rejectsWith(
         client.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: 1 })),
         'InvalidParameterValueException',
         " ReservedConcurrentExecutions  1 should not be lower than function's total provisioned concurrency [2].",
@@ -416,7 +412,7 @@ describe('Lambda function settings', () => {
     });
 
     test('returns ResourceNotFoundException for a missing function', async () => {
-      await rejects(
+      await rejectsWith(
         client.send(new GetFunctionRecursionConfigCommand({ FunctionName: 'doesnotexist' })),
         'ResourceNotFoundException',
         `Function not found: ${fnArn('doesnotexist')}`,
@@ -443,7 +439,7 @@ describe('Lambda function settings', () => {
       const created = await createFunction(client, {});
       // AWS lists the set as [Terminate, Allow] (put_recursion_invalid_value_error; the model
       // patch puts it in that order).
-      await rejects(
+      await rejectsWith(
         client.send(
           new PutFunctionRecursionConfigCommand({
             FunctionName: created.FunctionName,
@@ -457,7 +453,7 @@ describe('Lambda function settings', () => {
     });
 
     test('returns ResourceNotFoundException for a missing function', async () => {
-      await rejects(
+      await rejectsWith(
         client.send(new PutFunctionRecursionConfigCommand({ FunctionName: 'doesnotexist', RecursiveLoop: 'Allow' })),
         'ResourceNotFoundException',
         `Function not found: ${fnArn('doesnotexist')}`,
@@ -480,13 +476,13 @@ describe('Lambda function settings', () => {
 
     test('returns ResourceNotFoundException for a missing function or version', async () => {
       const name = await published();
-      await rejects(
+      await rejectsWith(
         client.send(new GetRuntimeManagementConfigCommand({ FunctionName: 'doesnotexist' })),
         'ResourceNotFoundException',
         `Function not found: ${fnArn('doesnotexist')}`,
         404,
       );
-      await rejects(
+      await rejectsWith(
         client.send(new GetRuntimeManagementConfigCommand({ FunctionName: name, Qualifier: '10' })),
         'ResourceNotFoundException',
         `Function not found: ${fnArn(name, '10')}`,
@@ -530,7 +526,7 @@ describe('Lambda function settings', () => {
 
     test('refuses Manual without a runtime version', async () => {
       const name = await published();
-      await rejects(
+      await rejectsWith(
         client.send(new PutRuntimeManagementConfigCommand({ FunctionName: name, UpdateRuntimeOn: 'Manual' })),
         'InvalidParameterValueException',
         'RuntimeVersionArn is required when UpdateRuntimeOn is Manual.',
@@ -540,7 +536,7 @@ describe('Lambda function settings', () => {
 
     test('returns ValidationException for an unknown mode', async () => {
       const name = await published();
-      await rejects(
+      await rejectsWith(
         client.send(
           new PutRuntimeManagementConfigCommand({ FunctionName: name, UpdateRuntimeOn: 'Sometimes' as 'Auto' }),
         ),

@@ -1,4 +1,5 @@
-/** Shared set-up for the Lambda tests: a client, zips made in the test, and a function maker. */
+/** Shared set-up for the Lambda tests: a client, zips made in the test, a function maker, error checks. */
+import assert from 'node:assert/strict';
 import { CreateFunctionCommand, type CreateFunctionCommandInput, LambdaClient } from '@aws-sdk/client-lambda';
 import { type Zippable, zipSync } from 'fflate';
 import type { NimbusCloud } from 'nimbus-aws';
@@ -50,4 +51,19 @@ export async function createFunction(
 
 export function decode(payload: Uint8Array | undefined): unknown {
   return JSON.parse(new TextDecoder().decode(payload));
+}
+
+/** Asserts that a Lambda call fails with AWS's error name, message and HTTP status. */
+export async function rejectsWith(
+  promise: Promise<unknown>,
+  name: string,
+  message: string,
+  status = 404,
+): Promise<void> {
+  await assert.rejects(promise, (error: Error & { $metadata?: { httpStatusCode?: number } }) => {
+    assert.equal(error.name, name);
+    assert.equal(error.message, message);
+    assert.equal(error.$metadata?.httpStatusCode, status);
+    return true;
+  });
 }
