@@ -187,6 +187,36 @@ describe('S3 ListObjectVersions', () => {
       assert.equal(second.IsTruncated, false);
     });
 
+    test('pages one entry at a time through latest and older versions of keys in UTF-8 byte order', async () => {
+      await enableVersioning();
+      // U+E000 (EE 80 80 in UTF-8) sorts before U+1F600 (F0 9F 98 80) in S3's byte order,
+      // though not in JavaScript's code-unit order.
+      const keys = ['a', 'b\u{E000}', 'b\u{1F600}'];
+      const expected: Array<[string, string, boolean]> = [];
+      for (const key of [...keys].reverse()) {
+        const older = await put(key, 'one');
+        const marker = await remove(key);
+        const newest = await put(key, 'two');
+        expected.unshift([key, newest, true], [key, marker, false], [key, older, false]);
+      }
+      const seen: Array<[string, string, boolean]> = [];
+      let page = await list({ MaxKeys: 1 });
+      for (;;) {
+        for (const entry of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
+          seen.push([entry.Key as string, entry.VersionId as string, entry.IsLatest as boolean]);
+        }
+        if (!page.IsTruncated) break;
+        page = await list({ MaxKeys: 1, KeyMarker: page.NextKeyMarker, VersionIdMarker: page.NextVersionIdMarker });
+      }
+      assert.deepEqual(seen, expected);
+      const whole = await list({});
+      assert.deepEqual(
+        versionsOf(whole),
+        expected.filter(([, id]) => !markersOf(whole).some((marker) => marker[1] === id)),
+      );
+      assert.equal(markersOf(whole).length, 3);
+    });
+
     test('resumes at the next older version when the VersionIdMarker version was deleted', async () => {
       await enableVersioning();
       const ids: string[] = [];
