@@ -18,14 +18,14 @@ import { invalidArgument, invalidRequest, noSuchUpload } from './errors.js';
 import { objectEvent } from './notifications.js';
 import { requestedAcl } from './object-extras.js';
 import { headersOf, metadataOf, type StoredHeaders } from './object-headers.js';
-import { readBlobs, writeBlob } from './object-io.js';
+import { writeBlob } from './object-io.js';
 import { newVersionLock, requestedLock } from './object-lock.js';
 import {
-  blobsOf,
   checkReadable,
   checksumMembers,
   findObject,
   liveObject,
+  objectBody,
   storageClassOf,
   storeVersion,
   versionOutput,
@@ -220,7 +220,7 @@ export function copyOperations(state: S3State) {
       const algorithm = copyAlgorithm(row, input);
       // The copy is new bytes: a multipart source becomes one plain object, with a plain MD5 ETag
       // and a whole-object checksum (test_multipart_copy_object_etag).
-      const written = await writeBlob(state.blobs, readBlobs(state.blobs, blobsOf(row)), algorithm);
+      const written = await writeBlob(state.blobs, objectBody(state, row), algorithm);
       const etag = `"${written.md5Hex}"`;
       const checksum = { algorithm, value: written.checksum ?? '', type: 'FULL_OBJECT' };
       const now = state.now();
@@ -283,7 +283,7 @@ export function copyOperations(state: S3State) {
       // A part keeps its checksum in the upload's algorithm, or the CRC64NVME that an upload
       // without one completes with (the record UploadPart keeps, multipart.ts).
       const algorithm = uploadAlgorithm ?? 'CRC64NVME';
-      const written = await writeBlob(state.blobs, readBlobs(state.blobs, blobsOf(row), range), algorithm);
+      const written = await writeBlob(state.blobs, objectBody(state, row, range), algorithm);
       const etag = `"${written.md5Hex}"`;
       const now = state.now();
       const value = written.checksum ?? '';

@@ -7,7 +7,7 @@
  */
 import { type ChecksumAlgorithm, checksumAlgorithms, isChecksumValue, parseChecksumAlgorithm } from './checksums.js';
 import { badDigest, checksumMismatch, invalidDigest, invalidRequest } from './errors.js';
-import type { WrittenBlob } from './object-io.js';
+import type { InlineBody, WrittenBlob } from './object-io.js';
 import type { S3State } from './state.js';
 
 export interface StoredChecksum {
@@ -61,7 +61,7 @@ export function objectChecksumAlgorithm(input: ChecksumInput): ChecksumAlgorithm
 export function checkUploadIntegrity(
   state: S3State,
   input: ChecksumInput,
-  written: WrittenBlob,
+  written: WrittenBlob | InlineBody,
   algorithm: ChecksumAlgorithm | undefined,
   options: { expectedMd5?: 'hex' | 'base64' } = {},
 ): StoredChecksum | undefined {

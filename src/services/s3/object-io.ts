@@ -21,6 +21,46 @@ export interface WrittenBlob {
   checksum: string | undefined;
 }
 
+/** A small body kept in its object's row instead of a blob (store.ts). */
+export interface InlineBody {
+  blobId?: undefined;
+  bytes: Buffer;
+  size: number;
+  md5Hex: string;
+  checksum: string | undefined;
+}
+
+/**
+ * The largest single PUT kept in its row. Small enough that the 4,096 latest rows S3Store
+ * caches stay within 16 MiB; a 1 KB PUT then writes one row instead of an object row, a blob row
+ * and the blob id index, and replacing it deletes no blob.
+ */
+export const inlineBytes = 4096;
+
+/**
+ * A body the edge already holds whole (edge/body.ts), of at most `inlineBytes`, digested;
+ * undefined for a stream or a larger body, which go to a blob (writeBlob).
+ */
+export function inlineBody(
+  body: Readable | Buffer | Uint8Array | string | undefined,
+  algorithm: ChecksumAlgorithm | undefined,
+  expectedLength: number | undefined,
+): InlineBody | undefined {
+  if (typeof (body as Readable | undefined)?.pipe === 'function') return undefined;
+  const bytes = heldBytes(body as Buffer | Uint8Array | string | undefined);
+  if (bytes.length > inlineBytes) return undefined;
+  if (expectedLength !== undefined && Number.isFinite(expectedLength) && bytes.length < expectedLength) {
+    throw incompleteBody();
+  }
+  return { bytes, size: bytes.length, md5Hex: md5Hex(bytes), checksum: heldChecksum(algorithm, bytes) };
+}
+
+function heldBytes(body: Buffer | Uint8Array | string | undefined): Buffer {
+  if (body === undefined) return Buffer.alloc(0);
+  if (typeof body === 'string') return Buffer.from(body);
+  return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+}
+
 /** Counts and digests what passes through. */
 class Digest extends Transform {
   size = 0;
@@ -107,14 +147,7 @@ async function writeHeldBody(
   algorithm: ChecksumAlgorithm | undefined,
   expectedLength: number | undefined,
 ): Promise<WrittenBlob> {
-  const bytes =
-    body === undefined
-      ? Buffer.alloc(0)
-      : typeof body === 'string'
-        ? Buffer.from(body)
-        : Buffer.isBuffer(body)
-          ? body
-          : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const bytes = heldBytes(body);
   if (expectedLength !== undefined && Number.isFinite(expectedLength) && bytes.length < expectedLength) {
     throw incompleteBody();
   }

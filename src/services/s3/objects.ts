@@ -32,7 +32,7 @@ import { checkUploadIntegrity, objectChecksumAlgorithm } from './integrity.js';
 import { objectEvent } from './notifications.js';
 import { requestedAcl } from './object-extras.js';
 import { headersOf, metadataOf, objectHeadersOutput, type StoredHeaders } from './object-headers.js';
-import { readBlobs, writeBlob } from './object-io.js';
+import { inlineBody, readBlobs, writeBlob } from './object-io.js';
 import { addLockOutput, checkDeletable, newVersionLock, requestedLock } from './object-lock.js';
 import { httpDate, type S3State } from './state.js';
 import type { BucketRow, NewObject, ObjectRow } from './store.js';
@@ -202,6 +202,15 @@ export function blobsOf(row: ObjectRow): Array<[string, number]> {
 }
 
 const parsedBlobs = new WeakMap<ObjectRow, Array<[string, number]>>();
+
+/** The bytes of an object version, or the byte range [start, end] of them: inline, or its blobs. */
+export function objectBody(state: S3State, row: ObjectRow, range?: ByteRange): Readable | Buffer {
+  if (row.blobs === null && row.delete_marker === 0) {
+    const bytes = row.body ?? state.store.body(row.id) ?? Buffer.alloc(0);
+    return range ? bytes.subarray(range.start, range.end + 1) : bytes;
+  }
+  return readBlobs(state.blobs, blobsOf(row), range);
+}
 
 /** Stores a new version of a key and drops the bytes of the version it replaced. */
 export function storeVersion(state: S3State, bucket: BucketRow, object: Omit<NewObject, 'version_id'>): string {
@@ -375,7 +384,10 @@ export function objectOperations(state: S3State) {
       // With no checksum from the client S3 computes a CRC64NVME of its own (test_put_object in
       // TestS3PresignedUrl, test_cors_match_methods put-op).
       const algorithm = objectChecksumAlgorithm(input);
-      const written = await writeBlob(state.blobs, input.Body as Readable | undefined, algorithm, input.ContentLength);
+      const body = input.Body as Readable | undefined;
+      const written =
+        inlineBody(body, algorithm, input.ContentLength) ??
+        (await writeBlob(state.blobs, body, algorithm, input.ContentLength));
       const checksum = checkUploadIntegrity(state, input, written, algorithm, { expectedMd5: 'hex' });
       if (written.size > maxSinglePut) {
         state.dropBlobIds([written.blobId]);
@@ -392,7 +404,8 @@ export function objectOperations(state: S3State) {
           delete_marker: 0,
           size: written.size,
           etag,
-          blobs: blobList(written.blobId, written.size),
+          blobs: written.blobId === undefined ? null : blobList(written.blobId, written.size),
+          body: written.blobId === undefined ? written.bytes : null,
           last_modified: state.now(),
           owner: ctx.account,
           metadata: metadataOf(input.Metadata),
@@ -432,7 +445,7 @@ export function objectOperations(state: S3State) {
 
     getObject(_ctx, input) {
       const { row, out, range } = read(state, input, 'GET');
-      out.Body = readBlobs(state.blobs, blobsOf(row), range) as unknown as T.GetObjectOutput['Body'];
+      out.Body = objectBody(state, row, range) as unknown as T.GetObjectOutput['Body'];
       return out;
     },
 

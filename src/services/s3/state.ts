@@ -50,7 +50,9 @@ export class S3State {
     this.dropBlobIds(ids);
   }
 
-  dropBlobIds(ids: readonly string[]): void {
+  /** Deletes blobs after the commit; an undefined id (an inline body, object-io.ts) has none. */
+  dropBlobIds(named: ReadonlyArray<string | undefined>): void {
+    const ids = named.filter((id): id is string => id !== undefined);
     if (ids.length === 0) return;
     // After the commit: a crash in between leaves an orphan file, never a row without bytes;
     // a failed commit keeps the rows, and so the files.

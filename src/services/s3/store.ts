@@ -127,6 +127,12 @@ export const s3Migrations: Migration[] = [
     CREATE INDEX s3_objects_noncurrent ON s3_objects (bucket, key, id DESC) WHERE is_latest = 0;
     `,
   },
+  {
+    // The bytes of a small single PUT (objects.ts, inlineBytes) in its own row: no blob row and
+    // no blob id index to write, nor to delete when the object is replaced.
+    version: 5,
+    sql: 'ALTER TABLE s3_objects ADD COLUMN body BLOB;',
+  },
 ];
 
 export interface BucketRow {
@@ -165,10 +171,20 @@ export interface ObjectRow {
   parts: string | null;
   /** JSON of the version's Object Lock `{ mode, retainUntil, legalHold }` (object-lock.ts), else null. */
   lock: string | null;
+  /**
+   * The bytes of a small object kept in its row (then `blobs` is null), else null; undefined in
+   * rows read without it (allVersions).
+   */
+  body?: Buffer | null;
 }
 
 /** A new version; `lock` may be left out when it has none (a delete marker never has one). */
 export type NewObject = Omit<ObjectRow, 'id' | 'is_latest' | 'lock'> & { lock?: string | null };
+
+/** Every column of s3_objects but the bytes of an inline body. */
+const metadataColumns =
+  'id, bucket, key, version_id, is_latest, delete_marker, size, etag, blobs, last_modified, owner, metadata, ' +
+  'headers, storage_class, checksum, tags, parts, lock';
 
 /** What putVersion tells of a version it replaced: enough to drop its bytes. */
 export type RemovedVersion = Pick<ObjectRow, 'is_latest' | 'blobs'>;
@@ -465,8 +481,8 @@ export class S3Store {
     this.#db
       .prepare(
         `INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, size, etag, blobs, last_modified,
-           owner, metadata, headers, storage_class, checksum, tags, parts, lock)
-         VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           owner, metadata, headers, storage_class, checksum, tags, parts, lock, body)
+         VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         object.bucket,
@@ -485,6 +501,7 @@ export class S3Store {
         object.tags,
         object.parts,
         object.lock ?? null,
+        object.body ?? null,
       );
     return removed;
   }
@@ -551,12 +568,23 @@ export class S3Store {
     return this.#versionsPage(listedColumns, bucket, prefix, afterKey, afterId, limit) as ListedRow[];
   }
 
-  /** Every version of a bucket's objects whose key starts with `prefix` (lifecycle rules). */
+  /** The inline body of a row read without it. */
+  body(id: number): Buffer | undefined {
+    const row = this.#db.prepare('SELECT body FROM s3_objects WHERE id = ?').get(id) as
+      | { body: Buffer | null }
+      | undefined;
+    return row?.body ?? undefined;
+  }
+
+  /**
+   * Every version of a bucket's objects whose key starts with `prefix` (lifecycle rules), without
+   * inline bodies: a rule over a large bucket reads its rows whole.
+   */
   *allVersions(bucket: string, prefix: string): IterableIterator<ObjectRow> {
     let afterKey = '';
     let afterId = Number.MAX_SAFE_INTEGER;
     for (;;) {
-      const rows = this.#versionsPage('*', bucket, prefix, afterKey, afterId, 1000) as ObjectRow[];
+      const rows = this.#versionsPage(metadataColumns, bucket, prefix, afterKey, afterId, 1000) as ObjectRow[];
       if (rows.length === 0) return;
       yield* rows;
       const last = rows[rows.length - 1] as ObjectRow;

@@ -12,7 +12,7 @@
  */
 import type { Readable } from 'node:stream';
 import type * as T from '../../generated/s3/types.js';
-import { readBlobs } from './object-io.js';
+import { objectBody } from './objects.js';
 import type { S3State } from './state.js';
 import type { ObjectRow } from './store.js';
 
@@ -161,8 +161,7 @@ function objectAnswer(state: S3State, object: ObjectRow, request: WebsiteRequest
   }
   if (status === 200 && notModified(object, request)) return { kind: 'object', status: 304, object };
   if (request.method === 'HEAD') return { kind: 'object', status, object };
-  const pieces = JSON.parse(object.blobs ?? '[]') as Array<[string, number]>;
-  return { kind: 'object', status, object, body: readBlobs(state.blobs, pieces) };
+  return { kind: 'object', status, object, body: objectBody(state, object) };
 }
 
 function notModified(object: ObjectRow, request: WebsiteRequest): boolean {
