@@ -448,8 +448,7 @@ export class S3Store {
    * Makes `object` the key's latest version, `versionId`; with `replace` (versioning never enabled, or the
    * null version under suspension) the version it replaces is removed and returned so its
    * bytes can go. `onlyVersion`: the bucket never had versioning, so a key has at most one row
-   * (its null version) and nothing is left to demote once it is replaced: a 1 KB PUT is then
-   * two statements, not three.
+   * (its null version), which a PUT rewrites in place.
    */
   putVersion(
     object: Omit<NewObject, 'version_id'>,
@@ -457,27 +456,77 @@ export class S3Store {
     replaceVersionId: string | undefined,
     onlyVersion = false,
   ): RemovedVersion[] {
+    if (onlyVersion && replaceVersionId !== undefined) return this.#replaceOnlyVersion(object, versionId);
     const removed: RemovedVersion[] = [];
     if (replaceVersionId !== undefined) {
       // Looked up, then deleted by rowid, not DELETE ... RETURNING: RETURNING gathers its rows in
       // an ephemeral table whose page cache is made and torn down per statement, which profiled
-      // at 3% of a 1 KB PUT. A bucket that never had versioning has no older versions to look in.
-      const old = onlyVersion
-        ? this.current(object.bucket, object.key)
-        : this.version(object.bucket, object.key, replaceVersionId);
+      // at 3% of a 1 KB PUT.
+      const old = this.version(object.bucket, object.key, replaceVersionId);
       this.#changed(object.bucket, object.key);
-      if (old && old.version_id === replaceVersionId) {
+      if (old) {
         this.#db.prepare('DELETE FROM s3_objects WHERE id = ?').run(old.id);
         removed.push({ is_latest: old.is_latest, blobs: old.blobs });
       }
     }
     this.#changed(object.bucket, object.key);
     // A key has one latest row: when the row just removed was it, there is none left to demote.
-    if (!(onlyVersion && replaceVersionId !== undefined) && removed[0]?.is_latest !== 1) {
+    if (removed[0]?.is_latest !== 1) {
       this.#db
         .prepare('UPDATE s3_objects SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1')
         .run(object.bucket, object.key);
     }
+    this.#insert(object, versionId);
+    return removed;
+  }
+
+  /**
+   * A new version (a PUT, a copy, a completed upload) in a bucket that never had versioning: the
+   * key's one row is rewritten in place, or inserted. In place, the table keeps
+   * the row's page and only the listing index entry moves; a DELETE and an INSERT took the row's
+   * old page, a new one at the table's end and two index changes.
+   */
+  #replaceOnlyVersion(object: Omit<NewObject, 'version_id'>, versionId: string): RemovedVersion[] {
+    const cached = this.#current.get(`${object.bucket}/${object.key}`);
+    const old =
+      cached ??
+      (this.#db
+        .prepare('SELECT id, blobs FROM s3_objects WHERE bucket = ? AND key = ? AND is_latest = 1')
+        .get(object.bucket, object.key) as Pick<ObjectRow, 'id' | 'blobs'> | undefined);
+    this.#changed(object.bucket, object.key);
+    if (!old) {
+      this.#insert(object, versionId);
+      return [];
+    }
+    this.#db
+      .prepare(
+        `UPDATE s3_objects SET version_id = ?, delete_marker = ?, size = ?, etag = ?, blobs = ?, last_modified = ?,
+           owner = ?, metadata = ?, headers = ?, storage_class = ?, checksum = ?, tags = ?, parts = ?, lock = ?,
+           body = ?
+         WHERE id = ?`,
+      )
+      .run(
+        versionId,
+        object.delete_marker,
+        object.size,
+        object.etag,
+        object.blobs,
+        object.last_modified,
+        object.owner,
+        object.metadata,
+        object.headers,
+        object.storage_class,
+        object.checksum,
+        object.tags,
+        object.parts,
+        object.lock ?? null,
+        object.body ?? null,
+        old.id,
+      );
+    return [{ is_latest: 1, blobs: old.blobs }];
+  }
+
+  #insert(object: Omit<NewObject, 'version_id'>, versionId: string): void {
     this.#db
       .prepare(
         `INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, size, etag, blobs, last_modified,
@@ -503,7 +552,6 @@ export class S3Store {
         object.lock ?? null,
         object.body ?? null,
       );
-    return removed;
   }
 
   /** Removes one version; the newest remaining version becomes the latest. */
