@@ -23,6 +23,8 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
+import { isChunkSource } from '../state/file-range-stream.js';
+import { sendPooled } from './pooled-send.js';
 
 /** A request as the edge reads it: node:http's (or HTTP/2's, in its shape), or read here. */
 export type EdgeRequest = IncomingMessage | BufferedRequest;
@@ -185,6 +187,10 @@ export class BufferedResponse {
     if (!socket.writable) {
       body.destroy();
       this.#finish();
+      return;
+    }
+    if (!chunked && isChunkSource(body)) {
+      sendPooled(socket, head, body, () => this.#finish());
       return;
     }
     // The head goes out with the first chunk, in one write, as node:http sends it.

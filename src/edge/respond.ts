@@ -1,7 +1,9 @@
 /** Writes an HttpResponse, buffered or streamed, with the CORS headers a browser needs. */
 import type { Readable } from 'node:stream';
 import type { HttpResponse } from '../protocol/types.js';
+import { isChunkSource } from '../state/file-range-stream.js';
 import { BufferedResponse, type EdgeRequest, type EdgeResponse } from './http1.js';
+import { sendPooled } from './pooled-send.js';
 
 /** Headers a browser page may read from our responses (the SDKs in a browser need these). */
 const exposedHeaders = [
@@ -81,6 +83,13 @@ export function writeResponse(request: EdgeRequest, res: EdgeResponse, response:
   } catch (error) {
     stream.destroy(); // an S3 file stream holds a descriptor
     throw error;
+  }
+  // A file of known length is sent from recycled buffers (edge/pooled-send.ts).
+  if (isChunkSource(stream) && Object.keys(headers).some((name) => name.toLowerCase() === 'content-length')) {
+    sendPooled(res, '', stream, () => {
+      if (res.writable) res.end();
+    });
+    return;
   }
   stream.on('error', () => res.destroy());
   // A client that hangs up mid-answer ends the source too (pipe leaves it open): an S3 file

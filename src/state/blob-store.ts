@@ -7,11 +7,12 @@
  * in memory, so a 1 GB object costs no RAM in a test run either.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { FileRangeStream } from './file-range-stream.js';
 
 export interface BlobStore {
   /** A fresh id for a new blob. */
@@ -139,7 +140,7 @@ export class FileBlobStore implements BlobStore {
   }
 
   stream(id: string, range?: { start: number; end: number }): Readable {
-    return createReadStream(this.#path(id), range);
+    return new FileRangeStream(this.#path(id), range);
   }
 
   async size(id: string): Promise<number | undefined> {
