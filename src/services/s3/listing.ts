@@ -18,9 +18,10 @@ import type { S3Operations } from '../../generated/s3/operations.js';
 import type * as T from '../../generated/s3/types.js';
 import type { RequestContext } from '../service-types.js';
 import { invalidArgument } from './errors.js';
+import { prefixEnd } from './key-order.js';
 import { versionIdOrder } from './objects.js';
 import { httpDate, ownerOf, type S3State } from './state.js';
-import { type CurrentListed, prefixEnd, type UploadRow } from './store.js';
+import type { CurrentListed, UploadRow } from './store.js';
 
 interface Walked {
   objects: CurrentListed[];
