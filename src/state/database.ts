@@ -44,6 +44,7 @@ export class Database {
   readonly #statements = new Map<string, Statement>();
   readonly #owners = new Map<string, number>();
   readonly #replacedListeners: Array<() => void> = [];
+  readonly #boundaryWrites: Array<() => void> = [];
   #batch: Batch | undefined;
   #savepoints = 0;
   readonly #savepointStatements: Array<{ open: Statement; release: Statement; rollback: Statement }> = [];
@@ -116,6 +117,21 @@ export class Database {
     for (const listener of this.#replacedListeners) listener();
   }
 
+  /**
+   * A write a store keeps in memory until the transaction's next boundary: before a savepoint
+   * opens or is released, and before a commit, `write` runs. So what piles up between two
+   * boundaries belongs to one savepoint, and a rollback, which calls the onReplaced listeners,
+   * is the store's cue to forget it. SQS's message counts use it: a queue's count row took an
+   * UPDATE per message sent, received or deleted, and now takes one per boundary.
+   */
+  onBoundary(write: () => void): void {
+    this.#boundaryWrites.push(write);
+  }
+
+  #boundary(): void {
+    for (const write of this.#boundaryWrites) write();
+  }
+
   /** The schema version of every owner that has tables here. */
   schemaVersions(): Record<string, number> {
     return Object.fromEntries(this.#owners);
@@ -137,11 +153,13 @@ export class Database {
    */
   transaction<T>(work: () => T): T {
     if (this.sqlite.inTransaction) {
+      this.#boundary();
       const depth = ++this.#savepoints;
       const savepoint = this.#savepoint(depth);
       savepoint.open.run();
       try {
         const result = work();
+        this.#boundary();
         savepoint.release.run();
         return result;
       } catch (error) {
@@ -158,6 +176,7 @@ export class Database {
     this.prepare('BEGIN').run();
     try {
       const result = work();
+      this.#boundary();
       this.prepare('COMMIT').run();
       return result;
     } catch (error) {
@@ -207,7 +226,10 @@ export class Database {
     this.#batch = undefined;
     if (!batch) return;
     try {
-      if (this.sqlite.open && this.sqlite.inTransaction) this.prepare('COMMIT').run();
+      if (this.sqlite.open && this.sqlite.inTransaction) {
+        this.#boundary();
+        this.prepare('COMMIT').run();
+      }
       if (!this.#checkpointer && this.#file) this.#startCheckpointer(this.#file);
       batch.resolve();
     } catch (error) {

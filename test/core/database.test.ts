@@ -71,3 +71,73 @@ describe('Database.unguarded', () => {
     assert.deepEqual(values(db), ['outer']);
   });
 });
+
+describe('Database.onBoundary', () => {
+  /** A store that counts in memory and writes its count at each boundary, as SQS's message counts do. */
+  function counter(db: Database) {
+    db.sqlite.exec('CREATE TABLE c (n INTEGER NOT NULL); INSERT INTO c VALUES (0)');
+    let pending = 0;
+    let writes = 0;
+    db.onReplaced(() => {
+      pending = 0;
+    });
+    db.onBoundary(() => {
+      if (pending === 0) return;
+      db.sqlite.prepare('UPDATE c SET n = n + ?').run(pending);
+      pending = 0;
+      writes++;
+    });
+    return {
+      add: () => {
+        pending++;
+      },
+      stored: () => (db.sqlite.prepare('SELECT n FROM c').get() as { n: number }).n,
+      writes: () => writes,
+    };
+  }
+
+  test('writes what unguarded requests kept in memory once, before the batch commits', async () => {
+    const db = fresh();
+    const count = counter(db);
+    for (let i = 0; i < 5; i++) db.unguarded(count.add, expected);
+    await db.settled();
+    assert.equal(count.stored(), 5);
+    assert.equal(count.writes(), 1);
+  });
+
+  test('forgets what a failed request kept, and keeps what the requests around it kept', async () => {
+    const db = fresh();
+    const count = counter(db);
+    db.unguarded(count.add, expected);
+    assert.throws(
+      () =>
+        db.request(() => {
+          count.add();
+          throw new Expected('refused');
+        }),
+      Expected,
+    );
+    db.request(count.add);
+    await db.settled();
+    assert.equal(count.stored(), 2);
+  });
+
+  test('forgets everything a rolled-back batch kept', async () => {
+    const db = fresh();
+    const count = counter(db);
+    db.unguarded(count.add, expected);
+    const settled = db.settled();
+    assert.throws(
+      () =>
+        db.unguarded(() => {
+          count.add();
+          throw new Error('a statement failed part-way');
+        }, expected),
+      /part-way/,
+    );
+    await assert.rejects(settled as Promise<void>, /part-way/);
+    db.request(count.add);
+    await db.settled();
+    assert.equal(count.stored(), 1);
+  });
+});

@@ -136,6 +136,8 @@ export class SqsStore {
   readonly #queues = new Map<string, QueueRow | null>();
   /** Running message counts by queue id, written through by `#addToCount` (and cleared as `#queues` is). */
   readonly #counts = new Map<number, number>();
+  /** Count changes not yet written, by queue id (Database.onBoundary writes them). */
+  readonly #pendingCounts = new Map<number, number>();
   readonly #insertMessage: Statement;
   readonly #insertPlainMessage: Statement;
   /** "Visible now" with LIMIT 1..10 written in: see `limited`. */
@@ -151,7 +153,9 @@ export class SqsStore {
     db.onReplaced(() => {
       this.#queues.clear();
       this.#counts.clear();
+      this.#pendingCounts.clear();
     });
+    db.onBoundary(() => this.#writeCounts());
     // Positional parameters bind faster than named ones, and the plain message (no attributes,
     // group or deduplication) leaves its empty columns to their NULL default.
     this.#insertMessage = db.prepare(
@@ -276,6 +280,7 @@ export class SqsStore {
     this.#db.prepare('DELETE FROM sqs_dedup WHERE queue_id = ?').run(queue.id);
     this.#db.prepare('DELETE FROM sqs_receive_attempts WHERE queue_id = ?').run(queue.id);
     this.#db.prepare('DELETE FROM sqs_queues WHERE id = ?').run(queue.id);
+    this.#pendingCounts.delete(queue.id);
     this.#counts.delete(queue.id);
   }
 
@@ -318,6 +323,7 @@ export class SqsStore {
   messageCount(queueId: number): number {
     const cached = this.#counts.get(queueId);
     if (cached !== undefined) return cached;
+    this.#writeCounts();
     const row = this.#db.prepare('SELECT message_count FROM sqs_queues WHERE id = ?').get(queueId) as
       | { message_count: number }
       | undefined;
@@ -329,9 +335,17 @@ export class SqsStore {
 
   #addToCount(queueId: number, delta: number): void {
     if (delta === 0) return;
-    this.#countBy.run(delta, queueId);
+    if (this.#db.sqlite.inTransaction) {
+      this.#pendingCounts.set(queueId, (this.#pendingCounts.get(queueId) ?? 0) + delta);
+    } else this.#countBy.run(delta, queueId);
     const cached = this.#counts.get(queueId);
     if (cached !== undefined) this.#counts.set(queueId, cached + delta);
+  }
+
+  #writeCounts(): void {
+    if (this.#pendingCounts.size === 0) return;
+    for (const [queueId, delta] of this.#pendingCounts) if (delta !== 0) this.#countBy.run(delta, queueId);
+    this.#pendingCounts.clear();
   }
 
   /** Messages not visible at `now`: received ones (in flight) and never-received ones (delayed). */
@@ -494,6 +508,7 @@ export class SqsStore {
     // A purge also empties the deduplication window (test_purge_queue_clears_fifo_deduplication_cache).
     this.#db.prepare('DELETE FROM sqs_dedup WHERE queue_id = ?').run(queueId);
     this.#db.prepare('UPDATE sqs_queues SET message_count = 0 WHERE id = ?').run(queueId);
+    this.#pendingCounts.delete(queueId);
     this.#counts.delete(queueId);
     return result.changes;
   }
