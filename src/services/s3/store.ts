@@ -119,9 +119,8 @@ export const s3Migrations: Migration[] = [
   },
   {
     // The index of versions covers only the noncurrent ones: the listing index already finds
-    // the latest by (bucket, key). Every row had been in both, so each PUT of a new key split
-    // pages in two indexes keyed at random; measured on 1 KB PUTs to fresh keys, 32 to a
-    // commit, this took one 4 KiB WAL frame (two pwrite calls) per PUT off the commit.
+    // the latest by (bucket, key). Every row had been in both, so each PUT of a new key changed
+    // two indexes; measured on 1 KB PUTs to fresh keys, WAL frames per commit went 24.4 -> 20.0.
     version: 4,
     sql: `
     DROP INDEX s3_objects_versions;
@@ -483,9 +482,9 @@ export class S3Store {
 
   /**
    * A new version (a PUT, a copy, a completed upload) in a bucket that never had versioning: the
-   * key's one row is rewritten in place, or inserted. In place, the table keeps
-   * the row's page and only the listing index entry moves; a DELETE and an INSERT took the row's
-   * old page, a new one at the table's end and two index changes.
+   * key's one row is rewritten in place, or inserted. In place, the row keeps its page and only
+   * its listing index entry changes; a DELETE and an INSERT freed the old page's space, took new
+   * space at the table's end and changed the index twice.
    */
   #replaceOnlyVersion(object: Omit<NewObject, 'version_id'>, versionId: string): RemovedVersion[] {
     const cached = this.#current.get(`${object.bucket}/${object.key}`);
