@@ -186,6 +186,27 @@ const metadataColumns =
   'id, bucket, key, version_id, is_latest, delete_marker, size, etag, blobs, last_modified, owner, metadata, ' +
   'headers, storage_class, checksum, tags, parts, lock';
 
+/** A new version's columns from version_id to body, in the order putVersion's statements name them. */
+function storedValues(object: Omit<NewObject, 'version_id'>, versionId: string) {
+  return [
+    versionId,
+    object.delete_marker,
+    object.size,
+    object.etag,
+    object.blobs,
+    object.last_modified,
+    object.owner,
+    object.metadata,
+    object.headers,
+    object.storage_class,
+    object.checksum,
+    object.tags,
+    object.parts,
+    object.lock ?? null,
+    object.body ?? null,
+  ] as const;
+}
+
 /** What putVersion tells of a version it replaced: enough to drop its bytes. */
 export type RemovedVersion = Pick<ObjectRow, 'is_latest' | 'blobs'>;
 
@@ -505,53 +526,18 @@ export class S3Store {
            body = ?
          WHERE id = ?`,
       )
-      .run(
-        versionId,
-        object.delete_marker,
-        object.size,
-        object.etag,
-        object.blobs,
-        object.last_modified,
-        object.owner,
-        object.metadata,
-        object.headers,
-        object.storage_class,
-        object.checksum,
-        object.tags,
-        object.parts,
-        object.lock ?? null,
-        object.body ?? null,
-        old.id,
-      );
+      .run(...storedValues(object, versionId), old.id);
     return [{ is_latest: 1, blobs: old.blobs }];
   }
 
   #insert(object: Omit<NewObject, 'version_id'>, versionId: string): void {
     this.#db
       .prepare(
-        `INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, size, etag, blobs, last_modified,
-           owner, metadata, headers, storage_class, checksum, tags, parts, lock, body)
-         VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO s3_objects (bucket, key, version_id, delete_marker, size, etag, blobs, last_modified, owner,
+           metadata, headers, storage_class, checksum, tags, parts, lock, body, is_latest)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
       )
-      .run(
-        object.bucket,
-        object.key,
-        versionId,
-        object.delete_marker,
-        object.size,
-        object.etag,
-        object.blobs,
-        object.last_modified,
-        object.owner,
-        object.metadata,
-        object.headers,
-        object.storage_class,
-        object.checksum,
-        object.tags,
-        object.parts,
-        object.lock ?? null,
-        object.body ?? null,
-      );
+      .run(object.bucket, object.key, ...storedValues(object, versionId));
   }
 
   /** Removes one version; the newest remaining version becomes the latest. */
