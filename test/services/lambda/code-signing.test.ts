@@ -15,13 +15,12 @@ import {
 } from '@aws-sdk/client-lambda';
 import type { NimbusCloud } from 'nimbus-aws';
 import { startCloud } from '../../helpers/cloud.js';
-import { createFunction, functionName, lambdaClient, rejectsWith } from './lambda-helpers.js';
+import { createFunction, fnArn, functionName, lambdaClient, rejectsWith } from './lambda-helpers.js';
 
 // Expected answers: shared/aws-reference/recorded-responses/services/lambda_/test_lambda_api
 // (TestCodeSigningConfig test_function_code_signing_config, test_code_signing_not_found_excs).
 
 const profile = 'arn:aws:signer:us-east-1:000000000000:/signing-profiles/test';
-const fnArn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
 const missingConfig = 'arn:aws:lambda:us-east-1:000000000000:code-signing-config:csc-0123456789abcdef0';
 
 describe('Lambda code signing configurations', () => {

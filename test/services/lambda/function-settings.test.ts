@@ -22,14 +22,12 @@ import {
 } from '@aws-sdk/client-lambda';
 import type { NimbusCloud } from 'nimbus-aws';
 import { startCloud } from '../../helpers/cloud.js';
-import { createFunction, functionName, lambdaClient, rejectsWith, zip } from './lambda-helpers.js';
+import { createFunction, fnArn, functionName, lambdaClient, rejectsWith, zip } from './lambda-helpers.js';
 
 // Expected answers: shared/aws-reference/recorded-responses/services/lambda_/test_lambda_api
 // (TestLambdaProvisionedConcurrency, TestLambdaAccountSettings, TestLambdaRecursion) and
 // test_lambda (TestLambdaConcurrency test_reserved_provisioned_overlap).
 
-const fnArn = (name: string, qualifier?: string, region = 'us-east-1') =>
-  `arn:aws:lambda:${region}:000000000000:function:${name}${qualifier === undefined ? '' : `:${qualifier}`}`;
 const lambdaDate = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/;
 const runtimeVersion =
   'arn:aws:lambda:us-east-1::runtime:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';

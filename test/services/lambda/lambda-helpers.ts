@@ -7,6 +7,10 @@ import { clientConfig } from '../../helpers/cloud.js';
 
 export const role = 'arn:aws:iam::000000000000:role/lambda-role';
 
+/** A function's ARN in the test account, with its qualifier when one is given. */
+export const fnArn = (name: string, qualifier?: string, region = 'us-east-1') =>
+  `arn:aws:lambda:${region}:000000000000:function:${name}${qualifier === undefined ? '' : `:${qualifier}`}`;
+
 export function lambdaClient(cloud: NimbusCloud, region = 'us-east-1'): LambdaClient {
   return new LambdaClient(clientConfig(cloud, { region }));
 }
