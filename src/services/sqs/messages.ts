@@ -87,7 +87,7 @@ function changeVisibilityOne(state: SqsState, queue: Queue, handle: string, time
       'Total VisibilityTimeout for the message is beyond the limit [43200 seconds].',
     );
   }
-  state.store.setVisibleAt(message.seq, visibleAt);
+  state.store.setVisibleAt(queue, message, visibleAt);
   if (timeout === 0) state.waiters.signal(queue.id);
 }
 

@@ -43,7 +43,7 @@ export function replayAttempt(
           'The receiveRequestAttemptId is not valid anymore since the receive call is not retryable.',
         );
       }
-      state.store.setVisibleAt(seq, now + opts.visibilityTimeout * 1000);
+      state.store.setVisibleAt(queue, message, now + opts.visibilityTimeout * 1000);
       out.push(messageOutput(queue, message, nonce, opts));
     }
     return out;

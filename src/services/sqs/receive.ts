@@ -28,7 +28,7 @@ function take(state: SqsState, queue: Queue, message: MessageRow, opts: ReceiveO
   }
   if (moveToDeadLetterQueue(state, queue, message)) return null;
   const nonce = newNonce();
-  state.store.markReceived(message.seq, now + opts.visibilityTimeout * 1000, now, nonce);
+  state.store.markReceived(queue, message, now + opts.visibilityTimeout * 1000, now, nonce);
   message.receive_count += 1;
   message.first_received_at ??= now;
   return messageOutput(queue, message, nonce, opts);
@@ -38,7 +38,7 @@ function checkInFlight(state: SqsState, queue: Queue, now: number): void {
   const limit = queue.fifo ? inFlightLimit.fifo : inFlightLimit.standard;
   // Only a queue holding that many messages can have that many in flight: the count is cheap.
   if (state.store.messageCount(queue.id) < limit) return;
-  if (state.store.invisibleCounts(queue.id, now).inFlight >= limit) {
+  if (state.store.inFlightReaches(queue.id, now, limit)) {
     throw new OverLimit(
       `Too many messages in flight. The maximum number of in-flight messages for a ${queue.fifo ? 'FIFO' : 'standard'} queue is ${limit}.`,
     );
@@ -66,10 +66,9 @@ function receiveStandard(state: SqsState, queue: Queue, opts: ReceiveOptions, no
  */
 function receiveFifo(state: SqsState, queue: Queue, opts: ReceiveOptions, now: number): T.Message[] {
   const out: T.Message[] = [];
-  const blockedHeads = state.store.invisibleSeqs(queue.id, now);
   const passed = new Set<string>();
   while (out.length < opts.limit) {
-    const groups = state.store.groupsInOrder(queue.id, blockedHeads, passed, opts.limit - out.length);
+    const groups = state.store.openGroups(queue.id, now, passed, opts.limit - out.length);
     if (groups.length === 0) break;
     for (const group of groups) {
       passed.add(group);

@@ -141,7 +141,7 @@ export function moveToDeadLetterQueue(state: SqsState, source: Queue, message: M
     },
     target.fifo,
   );
-  state.store.carryReceiveState(seq, message.receive_count, message.first_received_at);
+  state.store.carryReceiveState(target.id, seq, message.receive_count, message.first_received_at);
   state.waiters.signal(target.id);
   return true;
 }

@@ -128,4 +128,17 @@ export const sqsMigrations: Migration[] = [
       FROM sqs_messages m LEFT JOIN sqs_shared_bodies b ON b.id = m.body_id;
     `,
   },
+  {
+    // FIFO receives find the open groups from an index instead of walking the groups in flight
+    // (store.ts openGroups): each group keeps its head's visible_at and whether it may be locked.
+    version: 3,
+    sql: `
+    ALTER TABLE sqs_groups ADD COLUMN head_visible_at INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE sqs_groups ADD COLUMN locked INTEGER NOT NULL DEFAULT 1;
+    UPDATE sqs_groups SET head_visible_at = coalesce((SELECT visible_at FROM sqs_messages WHERE seq = head_seq), 0);
+    DROP INDEX sqs_groups_by_head;
+    CREATE INDEX sqs_groups_open ON sqs_groups (queue_id, head_seq) WHERE locked = 0;
+    CREATE INDEX sqs_groups_locked ON sqs_groups (queue_id, head_visible_at) WHERE locked = 1;
+    `,
+  },
 ];
