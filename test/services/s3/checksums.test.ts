@@ -109,6 +109,24 @@ describe('checksums', () => {
     }
   });
 
+  describe('CRC64NVME in WebAssembly', () => {
+    test("inputs from 1 KiB on, across the kernel's 256 KiB window and with 0-15 tail bytes, match the SDK", async () => {
+      for (const length of [1024, 1025, 1039, 1040, 4111, 262_144, 262_144 + 17, 600_001]) {
+        const data = randomBytes(length);
+        const expected = await sdkChecksum('CRC64NVME', [data]);
+        for (const offset of [0, 3]) {
+          assert.equal(checksumOf('CRC64NVME', atOffset(data, offset)), expected, `length ${length} offset ${offset}`);
+        }
+        // Pieces on both sides of the kernel's threshold, continuing one register.
+        const checksum = createChecksum('CRC64NVME');
+        for (let at = 0, step = 100; at < length; at += step, step = step === 100 ? 5000 : 100) {
+          checksum.update(data.subarray(at, at + step));
+        }
+        assert.equal(checksum.digest(), expected, `length ${length} in pieces of 100 and 5000`);
+      }
+    });
+  });
+
   describe('SHA1 and SHA256', () => {
     test('a streamed SHA256 equals the one-piece digest', () => {
       const data = randomBytes(10_000);
