@@ -1,5 +1,5 @@
 /**
- * Writes `src/generated/crc64-wasm.ts`: the WebAssembly kernel of CRC64NVME that
+ * Writes `src/services/s3/crc64-wasm-binary.ts`: the WebAssembly kernel of CRC64NVME that
  * `src/services/s3/crc64-kernel.ts` loads, assembled from the WAT text below with wabt (the WebAssembly
  * project's own toolkit, compiled to JavaScript; a development dependency only).
  *
@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const target = join(repoRoot, 'src', 'generated', 'crc64-wasm.ts');
+const target = join(repoRoot, 'src', 'services', 's3', 'crc64-wasm-binary.ts');
 
 const tableBase = 64;
 const tableBytes = 256 * 8;

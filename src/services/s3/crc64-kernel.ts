@@ -1,5 +1,5 @@
 /**
- * CRC64NVME over large inputs in WebAssembly (the kernel is src/generated/crc64-wasm.ts, made
+ * CRC64NVME over large inputs in WebAssembly (the kernel is crc64-wasm-binary.ts, made
  * by scripts/gen-crc64-wasm.ts, which explains its layout). It runs slice-by-16 on 64-bit words
  * at 2.5-2.8 GB/s here, against 1.7 GB/s for checksums.ts's JavaScript loop, which must split
  * every 64-bit table entry in two. That loop stays for short inputs, where copying into the
@@ -7,7 +7,7 @@
  *
  * Each thread that loads this module has its own instance (512 KiB of memory).
  */
-import { crc64Wasm } from '../../generated/crc64-wasm.js';
+import { crc64Wasm } from './crc64-wasm-binary.js';
 
 /** Advances a register held as [low, high] signed 32-bit halves over `data`, in place. */
 export type Crc64Kernel = (register: Int32Array, data: Uint8Array) => void;
