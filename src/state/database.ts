@@ -9,8 +9,8 @@
  * fsyncs each commit, for power loss. https://www.sqlite.org/wal.html,
  * https://www.sqlite.org/pragma.html#pragma_synchronous
  *
- * Group commit: the requests handled in one turn of the event loop share one transaction (the
- * batch), committed by a setImmediate once that turn's I/O is done; each request is a savepoint
+ * Group commit: the requests handled in two turns of the event loop share one transaction (the
+ * batch), committed by a setImmediate once the second turn's I/O is done; each request is a savepoint
  * inside it, rolled back alone when it fails, and each answer waits for the batch's commit
  * (`settled()`). A commit writes each touched page once for the whole batch instead of once per
  * request, which is most of the cost of a small write. A rollback of any kind tells the stores
@@ -202,8 +202,8 @@ export class Database {
   }
 
   /**
-   * Joins this turn's batch, opening it if none is open: what runs next until the batch
-   * commits is part of it. Outside a batch (timers, start-up), every transaction commits alone.
+   * Joins the open batch, opening it if none is open: what runs next until the batch commits
+   * (at the end of the next turn) is part of it. Outside a batch (timers, start-up), every transaction commits alone.
    */
   joinBatch(): void {
     if (this.#batch || this.sqlite.inTransaction) return;
@@ -218,7 +218,11 @@ export class Database {
     // failed commit into an unhandled rejection.
     done.catch(() => {});
     this.#batch = { done, resolve, reject };
-    setImmediate(() => this.#commitBatch());
+    // Committed one turn later: the next poll phase's requests join too (when idle, that poll
+    // returns at once, as an immediate is pending). A batch of twice the requests rewrites the
+    // half-filled pages at the ends of the indexes half as often: SQS sends cost 28 µs instead of
+    // 32, a receive and delete 26 instead of 27. More turns gave nothing more.
+    setImmediate(() => setImmediate(() => this.#commitBatch()));
   }
 
   #commitBatch(): void {
