@@ -125,8 +125,8 @@ function headerLine(name: string, value: string | number): string {
   return `${name}: ${text}\r\n`;
 }
 
-/** Whether a header of the answer is there, in any case. */
-function hasHeader(headers: Headers, lower: string): boolean {
+/** Whether a header of the answer is there, in any case (`lower` is the name in lower case). */
+export function hasHeader(headers: Headers, lower: string): boolean {
   if (lower in headers) return true;
   for (const name in headers) if (name.length === lower.length && name.toLowerCase() === lower) return true;
   return false;

@@ -2,7 +2,7 @@
 import type { Readable } from 'node:stream';
 import type { HttpResponse } from '../protocol/types.js';
 import { isChunkSource } from '../state/file-range-stream.js';
-import { BufferedResponse, type EdgeRequest, type EdgeResponse } from './http1.js';
+import { BufferedResponse, type EdgeRequest, type EdgeResponse, hasHeader } from './http1.js';
 import { sendPooled } from './pooled-send.js';
 
 /** Headers a browser page may read from our responses (the SDKs in a browser need these). */
@@ -85,7 +85,7 @@ export function writeResponse(request: EdgeRequest, res: EdgeResponse, response:
     throw error;
   }
   // A file of known length is sent from recycled buffers (edge/pooled-send.ts).
-  if (isChunkSource(stream) && Object.keys(headers).some((name) => name.toLowerCase() === 'content-length')) {
+  if (isChunkSource(stream) && hasHeader(headers, 'content-length')) {
     sendPooled(res, '', stream, () => {
       if (res.writable) res.end();
     });

@@ -2,6 +2,7 @@
  * The order of S3 keys as the store keeps them: SQLite compares TEXT by its UTF-8 bytes, which is
  * code point order, and listings merge and bound key ranges in the same order.
  */
+import { compareCodePoints } from '../../core/code-point-order.js';
 
 /** The smallest string greater than every string that starts with `prefix` ('' for no prefix: no bound). */
 export function prefixEnd(prefix: string): string {
@@ -31,23 +32,5 @@ export function mergeVersions<Row extends { key: string; id: number }>(a: Row[],
   return out;
 }
 
-/**
- * Keys in SQLite's order (the bytes of their UTF-8, which is code point order), not JavaScript's
- * (UTF-16 code units, where a surrogate pair sorts below U+E000-U+FFFF).
- */
-export function compareKeys(a: string, b: string): number {
-  if (a === b) return 0;
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x !== y) return codePointRank(x) - codePointRank(y);
-  }
-  return a.length - b.length;
-}
-
-/** A UTF-16 code unit moved so that surrogates (code points past U+FFFF) rank above the rest. */
-function codePointRank(unit: number): number {
-  if (unit < 0xd800) return unit;
-  return unit < 0xe000 ? unit + 0x2000 : unit - 0x800;
-}
+/** Keys in SQLite's order (the bytes of their UTF-8), not JavaScript's UTF-16 order. */
+export const compareKeys = compareCodePoints;

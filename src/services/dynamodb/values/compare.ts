@@ -8,26 +8,13 @@
  * Numbers are expected in canonical form (values/numbers.ts): the provider stores items so and
  * the expression engine normalizes ExpressionAttributeValues when it parses them.
  */
+
+import { compareCodePoints } from '../../../core/code-point-order.js';
 import type { AttributeValue } from '../../../generated/dynamodb/types.js';
 import { compareNumbers } from './numbers.js';
 
 /** Compares strings by code point, which is UTF-8 byte order (UTF-16 code units differ above U+D7FF). */
-export function compareStrings(a: string, b: string): number {
-  if (a === b) return 0;
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (x === y) continue;
-    if (x >= 0xd800 && y >= 0xd800) {
-      // Surrogates (U+10000 and up) must sort after U+E000..U+FFFF.
-      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
-      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
-    }
-    return x < y ? -1 : 1;
-  }
-  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
-}
+export const compareStrings = compareCodePoints;
 
 export function compareBinaries(a: Uint8Array, b: Uint8Array): number {
   return Buffer.compare(a, b);
