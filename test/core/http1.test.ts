@@ -206,6 +206,36 @@ describe('HTTP/1.1 on the wire', () => {
     assert.equal(answer?.status, 400);
   });
 
+  test('header names in any case are read as their lower-case names', async () => {
+    const wire = new Wire(port);
+    const request = identityRequest()
+      .replace('Host:', 'HOST:')
+      .replace('Content-Type:', 'content-TYPE:')
+      .replace('Authorization:', 'AUTHORIZATION:')
+      .replace('Content-Length:', 'CONTENT-length:');
+    wire.send(request);
+    const answer = await wire.next();
+    wire.close();
+    assert.equal(answer?.status, 200);
+    assert.match(answer?.body ?? '', /<Account>000000000000<\/Account>/);
+  });
+
+  for (const [what, bytes] of [
+    ['a control character in a header value', 'X-Bad: a\x01b\r\n'],
+    ['a lone CR in a header value', 'X-Bad: a\rb\r\n'],
+    ['a space before the colon of a header name', 'X-Bad : b\r\n'],
+    ['a header line with no colon', 'X-Bad\r\n'],
+    ['a folded header line', 'X-Bad: a\r\n b\r\n'],
+  ] as const) {
+    test(`${what} answers 400 as node:http answers it`, async () => {
+      const wire = new Wire(port);
+      wire.send(identityRequest(bytes));
+      const answer = await wire.next();
+      wire.close();
+      assert.equal(answer?.status, 400);
+    });
+  }
+
   test('a head longer than 64 KB answers 431', async () => {
     const wire = new Wire(port);
     wire.send(`GET / HTTP/1.1\r\nHost: localhost\r\nX-Long: ${'a'.repeat(70 * 1024)}\r\n\r\n`);
