@@ -47,13 +47,23 @@ function checkInFlight(state: SqsState, queue: Queue, now: number): void {
 
 function receiveStandard(state: SqsState, queue: Queue, opts: ReceiveOptions, now: number): T.Message[] {
   const out: T.Message[] = [];
+  // A message taken with a visibility timeout of 0 is visible again at once: one receive must
+  // still give it only once, as AWS does, or its first handles would be stale in the same answer.
+  const taken = opts.visibilityTimeout === 0 ? new Set<number>() : undefined;
   while (out.length < opts.limit) {
-    const rows = state.store.visibleMessages(queue.id, now, opts.limit - out.length);
-    if (rows.length === 0) break;
+    const rows = state.store.visibleMessages(queue.id, now, opts.limit - out.length + (taken?.size ?? 0));
+    let fresh = 0;
     for (const row of rows) {
+      if (taken) {
+        if (taken.has(row.seq)) continue;
+        taken.add(row.seq);
+      }
+      fresh++;
       const message = take(state, queue, row, opts, now);
       if (message) out.push(message);
+      if (out.length >= opts.limit) break;
     }
+    if (fresh === 0) break;
   }
   return out;
 }

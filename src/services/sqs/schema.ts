@@ -141,4 +141,24 @@ export const sqsMigrations: Migration[] = [
     CREATE INDEX sqs_groups_locked ON sqs_groups (queue_id, head_visible_at) WHERE locked = 1;
     `,
   },
+  {
+    // Retention by runs of messages that expire in the same second (expiry-runs.ts) instead of
+    // an index on expires_at, which SQLite rebalanced on nearly every send. The runs of what is
+    // kept now: a new run wherever the expiry second changes in seq order.
+    version: 4,
+    sql: `
+    DROP INDEX sqs_messages_expiring;
+    CREATE TABLE sqs_expiry_runs (
+      first_seq INTEGER PRIMARY KEY,
+      second INTEGER NOT NULL
+    );
+    CREATE INDEX sqs_expiry_runs_by_second ON sqs_expiry_runs (second);
+    INSERT INTO sqs_expiry_runs (first_seq, second)
+      SELECT seq, second FROM (
+        SELECT seq, CAST(expires_at / 1000 AS INTEGER) AS second,
+          lag(CAST(expires_at / 1000 AS INTEGER)) OVER (ORDER BY seq) AS previous
+        FROM sqs_messages
+      ) WHERE previous IS NULL OR previous != second;
+    `,
+  },
 ];

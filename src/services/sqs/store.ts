@@ -7,7 +7,8 @@
  *   covers only the messages in flight or delayed, never the whole backlog; receive_count in
  *   the index tells in-flight from delayed without reading rows.
  * - `sqs_messages_by_group (queue_id, group_id, seq)`: a FIFO group's messages in order.
- * - `sqs_messages_expiring (expires_at)`: retention, swept at the clock's next deadline.
+ * - `sqs_expiry_runs`: retention, by runs of messages in send order that expire in the same
+ *   second (expiry-runs.ts), swept at the clock's next deadline.
  * - `sqs_groups`: each FIFO group with messages, by its oldest message (`head_seq`), with that
  *   message's `visible_at`: groups known to be open are in one partial index in send order, the
  *   others in one by head visibility, so that a FIFO receive opens those whose time has come and
@@ -22,6 +23,7 @@
  * count less the not-visible range. Times are epoch milliseconds of the Nimbus clock.
  */
 import type { Database, Statement } from '../../state/database.js';
+import { ExpiryRuns } from './expiry-runs.js';
 
 export interface QueueRow {
   id: number;
@@ -157,9 +159,11 @@ export class SqsStore {
   readonly #deleteReceived: Statement;
   readonly #insertSharedBody: Statement;
   readonly #insertSharedMessage: Statement;
+  readonly #expiry: ExpiryRuns;
 
   constructor(db: Database) {
     this.#db = db;
+    this.#expiry = new ExpiryRuns(db);
     db.onReplaced(() => {
       this.#queues.clear();
       this.#counts.clear();
@@ -444,6 +448,7 @@ export class SqsStore {
           m.source_arn,
         );
     const seq = Number(result.lastInsertRowid);
+    this.#expiry.note(seq, m.expires_at);
     this.#addToCount(message.queue_id, 1);
     if (fifo && message.group_id !== null) {
       this.touchGroup(message.queue_id, message.group_id, message, seq);
@@ -462,7 +467,8 @@ export class SqsStore {
     visibleAt: number,
     expiresAt: number,
   ): void {
-    this.#insertPlainMessage.run(queueId, messageId, body, md5, senderId, sentAt, visibleAt, expiresAt);
+    const result = this.#insertPlainMessage.run(queueId, messageId, body, md5, senderId, sentAt, visibleAt, expiresAt);
+    this.#expiry.note(result.lastInsertRowid, expiresAt);
     this.#addToCount(queueId, 1);
   }
 
@@ -483,7 +489,18 @@ export class SqsStore {
     visibleAt: number,
     expiresAt: number,
   ): void {
-    this.#insertSharedMessage.run(queueId, messageId, part, bodyId, md5, senderId, sentAt, visibleAt, expiresAt);
+    const result = this.#insertSharedMessage.run(
+      queueId,
+      messageId,
+      part,
+      bodyId,
+      md5,
+      senderId,
+      sentAt,
+      visibleAt,
+      expiresAt,
+    );
+    this.#expiry.note(result.lastInsertRowid, expiresAt);
     this.#addToCount(queueId, 1);
   }
 
@@ -573,21 +590,30 @@ export class SqsStore {
 
   /** Deletes the messages whose retention ended by `now`; returns the queues that lost some. */
   deleteExpired(now: number): number[] {
-    const rows = this.#db
-      .prepare('SELECT queue_id, count(*) AS n FROM sqs_messages WHERE expires_at <= ? GROUP BY queue_id')
-      .all(now) as Array<{ queue_id: number; n: number }>;
-    if (rows.length === 0) return [];
-    this.#db.prepare('DELETE FROM sqs_messages WHERE expires_at <= ?').run(now);
-    for (const row of rows) {
-      this.#addToCount(row.queue_id, -row.n);
-      this.refreshGroups(row.queue_id);
+    const runs = this.#expiry.due(now);
+    if (runs.length === 0) return [];
+    const count = this.#db.prepare(
+      'SELECT queue_id, count(*) AS n FROM sqs_messages WHERE seq >= ? AND seq < ? AND expires_at <= ? GROUP BY queue_id',
+    );
+    const remove = this.#db.prepare('DELETE FROM sqs_messages WHERE seq >= ? AND seq < ? AND expires_at <= ?');
+    const lost = new Map<number, number>();
+    for (const run of runs) {
+      const end = run.endSeq ?? Number.MAX_SAFE_INTEGER;
+      const rows = count.all(run.firstSeq, end, now) as Array<{ queue_id: number; n: number }>;
+      if (rows.length === 0) continue;
+      for (const row of rows) lost.set(row.queue_id, (lost.get(row.queue_id) ?? 0) + row.n);
+      remove.run(run.firstSeq, end, now);
     }
-    return rows.map((row) => row.queue_id);
+    this.#expiry.dropPast(now);
+    for (const [queueId, n] of lost) {
+      this.#addToCount(queueId, -n);
+      this.refreshGroups(queueId);
+    }
+    return [...lost.keys()];
   }
 
   nextExpiry(): number | undefined {
-    const row = this.#db.prepare('SELECT min(expires_at) AS at FROM sqs_messages').get() as { at: number | null };
-    return row.at ?? undefined;
+    return this.#expiry.next();
   }
 
   /** The oldest messages of a queue in send order (move tasks take from the front). */

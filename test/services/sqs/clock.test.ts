@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import {
+  DeleteMessageCommand,
   GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
   type ReceiveMessageCommandInput,
   SendMessageCommand,
   type SendMessageCommandInput,
+  SetQueueAttributesCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { NimbusCloud } from 'nimbus-aws';
@@ -143,6 +145,47 @@ describe('Message timing on the Nimbus clock', () => {
       assert.deepEqual(await counts(QueueUrl), { visible: 0, inFlight: 0, delayed: 0 });
       cloud.clock.advance(30);
       assert.deepEqual(await bodies(QueueUrl), []);
+    });
+
+    test("expires each message at its own queue's retention when queues of different retention are sent to in turn", async () => {
+      const short = await createQueue(sqs, 'short', { MessageRetentionPeriod: '60' });
+      const long = await createQueue(sqs, 'long', { MessageRetentionPeriod: '300' });
+      for (let i = 0; i < 3; i++) {
+        await send(short, `s${i}`);
+        await send(long, `l${i}`);
+      }
+      cloud.clock.advance(61);
+      assert.deepEqual(await counts(short), { visible: 0, inFlight: 0, delayed: 0 });
+      assert.deepEqual(await counts(long), { visible: 3, inFlight: 0, delayed: 0 });
+      cloud.clock.advance(240);
+      assert.deepEqual(await counts(long), { visible: 0, inFlight: 0, delayed: 0 });
+    });
+
+    test('expires a message stored where a deleted message was, at its own time', async () => {
+      const QueueUrl = await createQueue(sqs, 'q', { MessageRetentionPeriod: '600', VisibilityTimeout: '0' });
+      const later = await createQueue(sqs, 'later', { MessageRetentionPeriod: '60' });
+      await send(QueueUrl, 'kept');
+      await send(QueueUrl, 'deleted');
+      // The newest message goes, so the next send may take its place in the table.
+      const received = await receive(QueueUrl);
+      const last = received.find((m) => m.Body === 'deleted');
+      assert.ok(last?.ReceiptHandle);
+      await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: last.ReceiptHandle }));
+      await send(later, 'short-lived');
+      cloud.clock.advance(61);
+      assert.deepEqual(await counts(later), { visible: 0, inFlight: 0, delayed: 0 });
+      assert.deepEqual(await counts(QueueUrl), { visible: 1, inFlight: 0, delayed: 0 });
+      cloud.clock.advance(540);
+      assert.deepEqual(await counts(QueueUrl), { visible: 0, inFlight: 0, delayed: 0 });
+    });
+
+    test('a retention change applies to messages sent after it', async () => {
+      const QueueUrl = await createQueue(sqs, 'q', { MessageRetentionPeriod: '600' });
+      await send(QueueUrl, 'before');
+      await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { MessageRetentionPeriod: '60' } }));
+      await send(QueueUrl, 'after');
+      cloud.clock.advance(61);
+      assert.deepEqual(await bodies(QueueUrl), ['before']);
     });
 
     test('counts retention from the send, not from the last receive', async () => {

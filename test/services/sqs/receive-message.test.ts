@@ -53,6 +53,14 @@ describe('ReceiveMessage', () => {
     assert.equal((await receive({ QueueUrl, WaitTimeSeconds: 0 })).Messages, undefined);
   });
 
+  test('gives each message once per receive even with a visibility timeout of 0', async () => {
+    const QueueUrl = await queueWith(['a', 'b']);
+    const out = await receive({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 });
+    assert.deepEqual(out.Messages?.map((m) => m.Body).sort(), ['a', 'b']);
+    const again = await receive({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 });
+    assert.deepEqual(again.Messages?.map((m) => m.Body).sort(), ['a', 'b']);
+  });
+
   test('returns one message by default and up to MaxNumberOfMessages without waiting for more', async () => {
     const QueueUrl = await queueWith(['a', 'b', 'c']);
     const one = await receive({ QueueUrl });
