@@ -60,7 +60,8 @@ function walk(
   const out: Walked = { objects: [], prefixes: [], truncated: false, last: undefined };
   if (max <= 0) return out;
   let cursor = resumeAfter(after, prefix, delimiter);
-  const batch = Math.min(max + 1, 1000);
+  // One more than a page, so that a full page learns whether it is the last in the same query.
+  const batch = Math.min(max + 1, 1001);
   for (;;) {
     const rows = state.store.listCurrent(bucket, prefix, cursor, batch, withOwner);
     if (rows.length === 0) return out;
