@@ -47,6 +47,15 @@ export function resumeAfter(marker: string, prefix: string, delimiter: string | 
   return rolledUp === undefined ? marker : prefixEnd(rolledUp);
 }
 
+/**
+ * The rows a listing asks for at a time: one more than its page (at most 1,000 entries), so that a
+ * full page learns whether it is the last in the same query. Asking for 1,000 made a full page
+ * of 1,000 read a second 1,000 rows to see one more.
+ */
+function pageQuerySize(max: number): number {
+  return Math.min(max, 1000) + 1;
+}
+
 /** Latest, live objects and common prefixes after `after`, up to `max` entries in all. */
 function walk(
   state: S3State,
@@ -60,8 +69,7 @@ function walk(
   const out: Walked = { objects: [], prefixes: [], truncated: false, last: undefined };
   if (max <= 0) return out;
   let cursor = resumeAfter(after, prefix, delimiter);
-  // One more than a page, so that a full page learns whether it is the last in the same query.
-  const batch = Math.min(max + 1, 1001);
+  const batch = pageQuerySize(max);
   for (;;) {
     const rows = state.store.listCurrent(bucket, prefix, cursor, batch, withOwner);
     if (rows.length === 0) return out;
@@ -310,7 +318,7 @@ export function listingOperations(state: S3State) {
       let count = 0;
       // MaxKeys 0 lists nothing and is not truncated, as ListObjectsV2 (UNVERIFIED for versions).
       outer: while (max > 0) {
-        const rows = state.store.listVersions(bucket.name, prefix, afterKey, afterId, Math.min(max + 1, 1000));
+        const rows = state.store.listVersions(bucket.name, prefix, afterKey, afterId, pageQuerySize(max));
         if (rows.length === 0) break;
         for (const row of rows) {
           afterKey = row.key;
@@ -395,7 +403,7 @@ export function listingOperations(state: S3State) {
       const prefixes: string[] = [];
       let truncated = false;
       outer: while (max > 0) {
-        const rows = state.store.uploadsOf(input.Bucket, prefix, afterKey, afterUpload, Math.min(max + 1, 1000));
+        const rows = state.store.uploadsOf(input.Bucket, prefix, afterKey, afterUpload, pageQuerySize(max));
         if (rows.length === 0) break;
         for (const row of rows) {
           afterKey = row.key;
