@@ -21,8 +21,9 @@ import { messageMemberOf, RestServerProtocol } from '../rest/rest-protocol.js';
 import type { Input, ResponseContext } from '../types.js';
 import type { TimestampStyle } from '../values.js';
 import { element, escapeXml, namespaceAttribute, xmlDeclaration } from '../xml/writer.js';
+import { XmlOut } from '../xml/xml-out.js';
 import { parseXmlBody, readXmlMembers, readXmlValue } from './parse.js';
-import { writeElement, writeStructureElement, writeXmlMembers } from './serialize.js';
+import { structureInto, writeElement, writeXmlMembers } from './serialize.js';
 
 const serviceNamespaces = new WeakMap<ServiceModel, { namespace: XmlNamespace | undefined }>();
 
@@ -76,13 +77,13 @@ export class RestXmlProtocol extends RestServerProtocol {
     shape: Shape,
     members: readonly Member[],
     value: Record<string, unknown>,
-  ): string | undefined {
+  ): string | Buffer | undefined {
     if (members.length === 0) return undefined;
     const namespace = shape.xmlNamespace ?? serviceNamespaceOf(model);
-    return (
-      xmlDeclaration +
-      writeStructureElement(shape.locationName ?? shape.name, members, value, namespace, this.bodyTimestamps)
-    );
+    const out = new XmlOut();
+    out.write(xmlDeclaration);
+    structureInto(out, shape.locationName ?? shape.name, members, value, namespace, this.bodyTimestamps);
+    return out.finish();
   }
 
   protected writePayloadDocument(model: ServiceModel, member: Member, value: unknown): string {

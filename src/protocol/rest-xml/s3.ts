@@ -138,7 +138,7 @@ export class S3RestXmlProtocol extends RestXmlProtocol {
     shape: Shape,
     members: readonly Member[],
     value: Record<string, unknown>,
-  ): string | undefined {
+  ): string | Buffer | undefined {
     const root = documentRoots[shape.name];
     if (!root) return super.writeBody(model, shape, members, value);
     let rooted = rootedShapes.get(shape);

@@ -9,7 +9,8 @@
 import type { Member, Shape, XmlNamespace } from '../model-types.js';
 import { writeText } from '../rest/text-values.js';
 import { formatTimestamp, type TimestampStyle, timestampFormatOf } from '../values.js';
-import { element, escapeXml, namespaceAttribute } from '../xml/writer.js';
+import { escapeXml, namespaceAttribute } from '../xml/writer.js';
+import { XmlOut } from '../xml/xml-out.js';
 import { isFlattened } from './parse.js';
 
 function namespaceOf(member: Member): XmlNamespace | undefined {
@@ -24,14 +25,9 @@ export function writeStructureElement(
   namespace: XmlNamespace | undefined,
   timestamps: TimestampStyle = 'iso8601',
 ): string {
-  let attributes = namespaceAttribute(namespace);
-  for (const member of members) {
-    if (!member.xmlAttribute) continue;
-    const item = value[member.name];
-    if (item === undefined || item === null) continue;
-    attributes += ` ${member.locationName ?? member.name}="${escapeXml(writeText(member, item, timestamps))}"`;
-  }
-  return element(name, writeXmlMembers(members, value, timestamps), attributes);
+  const out = new XmlOut();
+  structureInto(out, name, members, value, namespace, timestamps);
+  return out.finishText();
 }
 
 /** The child elements of the given members of a structure value (attributes left out). */
@@ -40,8 +36,52 @@ export function writeXmlMembers(
   value: Record<string, unknown>,
   timestamps: TimestampStyle = 'iso8601',
 ): string {
+  const out = new XmlOut();
+  membersInto(out, members, value, timestamps);
+  return out.finishText();
+}
+
+/** One element named `name` holding a member's value. */
+export function writeElement(
+  name: string,
+  member: Member,
+  value: unknown,
+  namespace: XmlNamespace | undefined,
+  timestamps: TimestampStyle = 'iso8601',
+): string {
+  const out = new XmlOut();
+  elementInto(out, name, member, value, namespace, timestamps);
+  return out.finishText();
+}
+
+/** writeStructureElement into a document being written. */
+export function structureInto(
+  out: XmlOut,
+  name: string,
+  members: readonly Member[],
+  value: Record<string, unknown>,
+  namespace: XmlNamespace | undefined,
+  timestamps: TimestampStyle,
+): void {
+  let attributes = namespaceAttribute(namespace);
+  for (const member of members) {
+    if (!member.xmlAttribute) continue;
+    const item = value[member.name];
+    if (item === undefined || item === null) continue;
+    attributes += ` ${member.locationName ?? member.name}="${escapeXml(writeText(member, item, timestamps))}"`;
+  }
+  out.open(`<${name}${attributes}>`, `<${name}${attributes}/>`);
+  membersInto(out, members, value, timestamps);
+  out.close(`</${name}>`);
+}
+
+function membersInto(
+  out: XmlOut,
+  members: readonly Member[],
+  value: Record<string, unknown>,
+  timestamps: TimestampStyle,
+): void {
   const plan = planOf(members, timestamps);
-  let content = '';
   for (let i = 0; i < plan.length; i++) {
     const step = plan[i] as Step;
     const item = value[step.key];
@@ -49,18 +89,17 @@ export function writeXmlMembers(
     switch (step.kind) {
       case StepKind.String: {
         const text = typeof item === 'string' ? item : String(item);
-        if (text === '') content += `<${step.name}${step.attributes}/>`;
-        else content += `${step.open}${stringText(text)}${step.close}`;
+        if (text === '') out.write(step.empty);
+        else out.write(`${step.open}${stringText(text)}${step.close}`);
         break;
       }
       case StepKind.Timestamp:
-        content += `${step.open}${timestampText(item, step.format as TimestampStyle)}${step.close}`;
+        out.write(`${step.open}${timestampText(item, step.format as TimestampStyle)}${step.close}`);
         break;
       default:
-        content += writeMember(step.member, item, timestamps);
+        memberInto(out, step.member, item, timestamps);
     }
   }
-  return content;
 }
 
 /** What a Step writes: a string scalar, a timestamp, or anything else (by writeMember). */
@@ -72,10 +111,10 @@ interface Step {
   key: string;
   member: Member;
   kind: StepKind;
-  name: string;
-  attributes: string;
   open: string;
   close: string;
+  /** The element with no content: `<name/>`. */
+  empty: string;
   format: TimestampStyle | undefined;
 }
 
@@ -110,10 +149,9 @@ function planOf(members: readonly Member[], timestamps: TimestampStyle): Step[] 
         key: member.name,
         member,
         kind,
-        name,
-        attributes,
         open: `<${name}${attributes}>`,
         close: `</${name}>`,
+        empty: `<${name}${attributes}/>`,
         format: kind === StepKind.Timestamp ? timestampFormatOf(member, timestamps) : undefined,
       });
     }
@@ -184,66 +222,71 @@ function stringText(text: string): string {
 
 const quoteOnly = /^[^&<>'\r\n\u0085\u2028]*$/;
 
-function writeMember(member: Member, value: unknown, timestamps: TimestampStyle): string {
+function memberInto(out: XmlOut, member: Member, value: unknown, timestamps: TimestampStyle): void {
   const name = member.locationName ?? member.name;
   const shape = member.shape;
   if (shape.type === 'list' && isFlattened(member)) {
     const item = shape.member as Member;
     const namespace = namespaceOf(item);
-    let content = '';
     for (const entry of value as unknown[]) {
-      if (entry !== undefined && entry !== null) content += writeElement(name, item, entry, namespace, timestamps);
+      if (entry !== undefined && entry !== null) elementInto(out, name, item, entry, namespace, timestamps);
     }
-    return content;
+    return;
   }
   if (shape.type === 'map' && isFlattened(member)) {
     const attributes = namespaceAttribute(namespaceOf(member));
-    let content = '';
     for (const key of Object.keys(value as object)) {
       const entry = (value as Record<string, unknown>)[key];
-      if (entry !== undefined && entry !== null)
-        content += element(name, writeEntry(shape, key, entry, timestamps), attributes);
+      if (entry === undefined || entry === null) continue;
+      out.open(`<${name}${attributes}>`, `<${name}${attributes}/>`);
+      entryInto(out, shape, key, entry, timestamps);
+      out.close(`</${name}>`);
     }
-    return content;
+    return;
   }
-  return writeElement(name, member, value, namespaceOf(member), timestamps);
+  elementInto(out, name, member, value, namespaceOf(member), timestamps);
 }
 
-/** One element named `name` holding a member's value. */
-export function writeElement(
+function elementInto(
+  out: XmlOut,
   name: string,
   member: Member,
   value: unknown,
   namespace: XmlNamespace | undefined,
-  timestamps: TimestampStyle = 'iso8601',
-): string {
+  timestamps: TimestampStyle,
+): void {
   const shape = member.shape;
+  if (shape.type === 'structure') {
+    structureInto(out, name, shape.members, value as Record<string, unknown>, namespace, timestamps);
+    return;
+  }
+  const attributes = namespaceAttribute(namespace);
+  out.open(`<${name}${attributes}>`, `<${name}${attributes}/>`);
   switch (shape.type) {
-    case 'structure':
-      return writeStructureElement(name, shape.members, value as Record<string, unknown>, namespace, timestamps);
     case 'list': {
       const item = shape.member as Member;
       const itemName = item.locationName ?? 'member';
       const itemNamespace = namespaceOf(item);
-      let content = '';
       for (const entry of value as unknown[]) {
-        if (entry !== undefined && entry !== null)
-          content += writeElement(itemName, item, entry, itemNamespace, timestamps);
+        if (entry !== undefined && entry !== null) elementInto(out, itemName, item, entry, itemNamespace, timestamps);
       }
-      return element(name, content, namespaceAttribute(namespace));
+      break;
     }
-    case 'map': {
-      let content = '';
+    case 'map':
       for (const key of Object.keys(value as object)) {
         const entry = (value as Record<string, unknown>)[key];
-        if (entry !== undefined && entry !== null)
-          content += element('entry', writeEntry(shape, key, entry, timestamps));
+        if (entry === undefined || entry === null) continue;
+        out.open('<entry>', '<entry/>');
+        entryInto(out, shape, key, entry, timestamps);
+        out.close('</entry>');
       }
-      return element(name, content, namespaceAttribute(namespace));
+      break;
+    default: {
+      const text = scalarText(member, value, timestamps);
+      if (text !== '') out.write(text);
     }
-    default:
-      return element(name, scalarText(member, value, timestamps), namespaceAttribute(namespace));
   }
+  out.close(`</${name}>`);
 }
 
 const needsEscape = /[&<>"'\r\n\u0085\u2028]/;
@@ -255,11 +298,14 @@ function scalarText(member: Member, value: unknown, timestamps: TimestampStyle):
   return needsEscape.test(text) ? escapeXml(text) : text;
 }
 
-function writeEntry(shape: Shape, key: string, value: unknown, timestamps: TimestampStyle): string {
+function entryInto(out: XmlOut, shape: Shape, key: string, value: unknown, timestamps: TimestampStyle): void {
   const keyMember = shape.key as Member;
   const valueMember = shape.value as Member;
-  return (
-    element(keyMember.locationName ?? 'key', escapeXml(key), namespaceAttribute(namespaceOf(keyMember))) +
-    writeElement(valueMember.locationName ?? 'value', valueMember, value, namespaceOf(valueMember), timestamps)
-  );
+  const keyName = keyMember.locationName ?? 'key';
+  const keyAttributes = namespaceAttribute(namespaceOf(keyMember));
+  out.open(`<${keyName}${keyAttributes}>`, `<${keyName}${keyAttributes}/>`);
+  const keyText = escapeXml(key);
+  if (keyText !== '') out.write(keyText);
+  out.close(`</${keyName}>`);
+  elementInto(out, valueMember.locationName ?? 'value', valueMember, value, namespaceOf(valueMember), timestamps);
 }

@@ -56,7 +56,7 @@ export abstract class RestServerProtocol implements ServerProtocol {
     shape: Shape,
     members: readonly Member[],
     value: Record<string, unknown>,
-  ): string | undefined;
+  ): string | Buffer | undefined;
   /** Writes a structure, union or document payload. */
   protected abstract writePayloadDocument(model: ServiceModel, member: Member, value: unknown): string;
   /** Writes an error body; `shape` is the error's modelled shape, when the model has one. */

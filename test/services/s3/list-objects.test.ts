@@ -522,3 +522,40 @@ describe('S3 listing a bucket of 3,000 keys', () => {
     assert.deepEqual(listed, sorted);
   });
 });
+
+describe('S3 listing a page larger than one written chunk', () => {
+  let cloud: NimbusCloud;
+  let s3: S3Client;
+  const bucket = 'wide-keys';
+  // About 150 KB of XML, written in several chunks: characters of one, two, three and four UTF-8
+  // bytes and characters that must be escaped, in every position a chunk boundary can fall.
+  const keys = Array.from(
+    { length: 500 },
+    (_, i) => `${String(i).padStart(3, '0')}-é-日本-😀-&<>"'-${'x'.repeat(i % 37)}-ß${'\u2028'.repeat(i % 2)}`,
+  );
+  before(async () => {
+    cloud = await startCloud();
+    s3 = s3For(cloud);
+    await createBucket(s3, bucket);
+    await seedKeys(cloud.endpoint, bucket, keys);
+  });
+  after(() => cloud.stop());
+
+  test('lists every key exactly as it was stored', async () => {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+    assert.equal(page.KeyCount, 500);
+    assert.deepEqual(keysOf(page), utf8Sorted(keys));
+  });
+
+  test('lists every key percent-encoded with encoding-type=url, which the SDK leaves encoded', async () => {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, EncodingType: 'url' }));
+    assert.match(
+      String(page.Contents?.[0]?.Key),
+      /^000-%C3%A9-%E6%97%A5%E6%9C%AC-%F0%9F%98%80-%26%3C%3E%22%27--%C3%9F$/,
+    );
+    assert.deepEqual(
+      keysOf(page).map((key) => decodeURIComponent(String(key))),
+      utf8Sorted(keys),
+    );
+  });
+});
