@@ -3,7 +3,7 @@
  * measured in one run on this machine with the same load generator (autocannon, 32
  * connections). Prints one JSON line per figure.
  *
- *   node dist/bench/run.js [--only core,sqs,sns,s3,dynamodb,kinesis,firehose,lambda] [--seconds 4] [--rounds 5] [--connections 32]
+ *   node dist/bench/run.js [--only core,sqs,sns,s3,dynamodb,kinesis,firehose,lambda] (or s3-small, s3-large, s3-list) [--seconds 4] [--rounds 5] [--connections 32]
  *                          [--starts 7] [--messages 1000000] [--objects 1000000] [--items 1000000]
  *                          [--object-sizes-mb 64,1024] [--lambda-messages 20000]
  */
@@ -68,9 +68,11 @@ async function main(): Promise<void> {
   if (only.has('core')) await section('core', () => benchCore(settings, Number(values.starts)));
   if (only.has('sqs')) await section('sqs', () => benchSqs(settings, Number(values.messages)));
   if (only.has('sns')) await section('sns', () => benchSns(settings));
-  if (only.has('s3')) {
+  // `s3` runs all three parts; `s3-small`, `s3-large` and `s3-list` one each.
+  const s3Parts = (['small', 'large', 'list'] as const).filter((part) => only.has('s3') || only.has(`s3-${part}`));
+  if (s3Parts.length > 0) {
     const sizes = String(values['object-sizes-mb']).split(',').map(Number);
-    await section('s3', () => benchS3(settings, Number(values.objects), sizes));
+    await section('s3', () => benchS3(settings, Number(values.objects), sizes, new Set(s3Parts)));
   }
   if (only.has('dynamodb')) await section('dynamodb', () => benchDynamodb(settings, Number(values.items)));
   if (only.has('lambda')) {
