@@ -25,9 +25,7 @@ export function writeStructureElement(
   namespace: XmlNamespace | undefined,
   timestamps: TimestampStyle = 'iso8601',
 ): string {
-  const out = new XmlOut();
-  structureInto(out, name, members, value, namespace, timestamps);
-  return out.finishText();
+  return asText((out) => structureInto(out, name, members, value, namespace, timestamps));
 }
 
 /** The child elements of the given members of a structure value (attributes left out). */
@@ -36,9 +34,7 @@ export function writeXmlMembers(
   value: Record<string, unknown>,
   timestamps: TimestampStyle = 'iso8601',
 ): string {
-  const out = new XmlOut();
-  membersInto(out, members, value, timestamps);
-  return out.finishText();
+  return asText((out) => membersInto(out, members, value, timestamps));
 }
 
 /** One element named `name` holding a member's value. */
@@ -49,9 +45,19 @@ export function writeElement(
   namespace: XmlNamespace | undefined,
   timestamps: TimestampStyle = 'iso8601',
 ): string {
+  return asText((out) => elementInto(out, name, member, value, namespace, timestamps));
+}
+
+/** What `write` writes, as a string: for the callers that put XML inside strings of their own. */
+function asText(write: (out: XmlOut) => void): string {
   const out = new XmlOut();
-  elementInto(out, name, member, value, namespace, timestamps);
+  write(out);
   return out.finishText();
+}
+
+/** Opens `<name attributes>`, written as `<name attributes/>` if nothing comes inside. */
+function openElement(out: XmlOut, name: string, attributes: string): void {
+  out.open(`<${name}${attributes}>`, `<${name}${attributes}/>`);
 }
 
 /** writeStructureElement into a document being written. */
@@ -70,7 +76,7 @@ export function structureInto(
     if (item === undefined || item === null) continue;
     attributes += ` ${member.locationName ?? member.name}="${escapeXml(writeText(member, item, timestamps))}"`;
   }
-  out.open(`<${name}${attributes}>`, `<${name}${attributes}/>`);
+  openElement(out, name, attributes);
   membersInto(out, members, value, timestamps);
   out.close(`</${name}>`);
 }
@@ -102,7 +108,7 @@ function membersInto(
   }
 }
 
-/** What a Step writes: a string scalar, a timestamp, or anything else (by writeMember). */
+/** What a Step writes: a string scalar, a timestamp, or anything else (by memberInto). */
 const StepKind = { String: 0, Timestamp: 1, Other: 2 } as const;
 type StepKind = (typeof StepKind)[keyof typeof StepKind];
 
@@ -238,7 +244,7 @@ function memberInto(out: XmlOut, member: Member, value: unknown, timestamps: Tim
     for (const key of Object.keys(value as object)) {
       const entry = (value as Record<string, unknown>)[key];
       if (entry === undefined || entry === null) continue;
-      out.open(`<${name}${attributes}>`, `<${name}${attributes}/>`);
+      openElement(out, name, attributes);
       entryInto(out, shape, key, entry, timestamps);
       out.close(`</${name}>`);
     }
@@ -261,7 +267,7 @@ function elementInto(
     return;
   }
   const attributes = namespaceAttribute(namespace);
-  out.open(`<${name}${attributes}>`, `<${name}${attributes}/>`);
+  openElement(out, name, attributes);
   switch (shape.type) {
     case 'list': {
       const item = shape.member as Member;
@@ -276,7 +282,7 @@ function elementInto(
       for (const key of Object.keys(value as object)) {
         const entry = (value as Record<string, unknown>)[key];
         if (entry === undefined || entry === null) continue;
-        out.open('<entry>', '<entry/>');
+        openElement(out, 'entry', '');
         entryInto(out, shape, key, entry, timestamps);
         out.close('</entry>');
       }
@@ -303,7 +309,7 @@ function entryInto(out: XmlOut, shape: Shape, key: string, value: unknown, times
   const valueMember = shape.value as Member;
   const keyName = keyMember.locationName ?? 'key';
   const keyAttributes = namespaceAttribute(namespaceOf(keyMember));
-  out.open(`<${keyName}${keyAttributes}>`, `<${keyName}${keyAttributes}/>`);
+  openElement(out, keyName, keyAttributes);
   const keyText = escapeXml(key);
   if (keyText !== '') out.write(keyText);
   out.close(`</${keyName}>`);
